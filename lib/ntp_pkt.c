@@ -1,0 +1,196 @@
+/*
+ * Wire format, decoded and encoded byte by byte (RFC 5905 §7.3, RFC 7822).
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ntp_pkt.h"
+#include "ntp_reason.h"
+
+static uint32_t
+be32dec(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static uint64_t
+be64dec(const uint8_t *p)
+{
+	return ((uint64_t)be32dec(p) << 32) | be32dec(p + 4);
+}
+
+static uint16_t
+be16dec(const uint8_t *p)
+{
+	return (uint16_t)(((unsigned)p[0] << 8) | p[1]);
+}
+
+static void
+be32enc(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+be64enc(uint8_t *p, uint64_t v)
+{
+	be32enc(p, (uint32_t)(v >> 32));
+	be32enc(p + 4, (uint32_t)v);
+}
+
+int
+ntp_pkt_encode(const struct ntp_pkt *p, uint8_t *buf, size_t len)
+{
+	if (len < NTP_HEADER_LEN)
+		return -1;
+	buf[0] = (uint8_t)(((p->leap & 3) << 6) | ((p->version & 7) << 3) |
+	    (p->mode & 7));
+	buf[1] = p->stratum;
+	buf[2] = (uint8_t)p->poll;
+	buf[3] = (uint8_t)p->precision;
+	be32enc(buf + 4, p->rootdelay);
+	be32enc(buf + 8, p->rootdisp);
+	be32enc(buf + 12, p->refid);
+	be64enc(buf + 16, p->reftime);
+	be64enc(buf + 24, p->org);
+	be64enc(buf + 32, p->rec);
+	be64enc(buf + 40, p->xmt);
+	return NTP_HEADER_LEN;
+}
+
+static void
+decode_header(const uint8_t *buf, struct ntp_pkt *p)
+{
+	p->leap = buf[0] >> 6;
+	p->version = (buf[0] >> 3) & 7;
+	p->mode = buf[0] & 7;
+	p->stratum = buf[1];
+	p->poll = (int8_t)buf[2];
+	p->precision = (int8_t)buf[3];
+	p->rootdelay = be32dec(buf + 4);
+	p->rootdisp = be32dec(buf + 8);
+	p->refid = be32dec(buf + 12);
+	p->reftime = be64dec(buf + 16);
+	p->org = be64dec(buf + 24);
+	p->rec = be64dec(buf + 32);
+	p->xmt = be64dec(buf + 40);
+}
+
+/* A MAC is recognised by its length: key id plus 0, 16 or 20 bytes. */
+static int
+decode_mac(const uint8_t *buf, size_t off, size_t rest, struct ntp_pkt *p)
+{
+	if (rest != 4 && rest != 4 + 16 && rest != 4 + 20)
+		return -1;
+	p->has_mac = 1;
+	p->keyid = be32dec(buf + off);
+	p->mac_len = rest - 4;
+	memcpy(p->mac, buf + off + 4, p->mac_len);
+	p->auth_len = off;
+	return 0;
+}
+
+/* Walk the extension fields after the header (RFC 7822 §3). */
+static int
+decode_tail(const uint8_t *buf, size_t len, struct ntp_pkt *p)
+{
+	size_t off = NTP_HEADER_LEN, rest, eflen;
+
+	while (off < len) {
+		rest = len - off;
+		if (rest <= 4 + NTP_MAC_MAXLEN)
+			return decode_mac(buf, off, rest, p) == 0 ? 0 :
+			    NTP_R_LAYOUT;
+		eflen = be16dec(buf + off + 2);
+		if (eflen < NTP_EF_MINLEN || eflen % 4 != 0 || eflen > rest)
+			return NTP_R_LAYOUT;
+		if (eflen == rest && eflen < NTP_EF_LASTMIN)
+			return NTP_R_LAYOUT;
+		p->ext_count++;
+		p->ext_len += eflen;
+		off += eflen;
+	}
+	return 0;
+}
+
+int
+ntp_pkt_decode(const uint8_t *buf, size_t len, struct ntp_pkt *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (len < NTP_HEADER_LEN)
+		return NTP_R_SHORT;
+	if (len % 4 != 0)
+		return NTP_R_LAYOUT;
+	decode_header(buf, p);
+	p->auth_len = len;
+	return decode_tail(buf, len, p);
+}
+
+void
+ntp_pkt_request(uint8_t buf[NTP_HEADER_LEN], int version, ntp_ts_t nonce)
+{
+	struct ntp_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.version = (uint8_t)version;
+	p.mode = NTP_MODE_CLIENT;
+	p.xmt = nonce;
+	ntp_pkt_encode(&p, buf, NTP_HEADER_LEN);
+}
+
+int
+ntp_nonce(ntp_ts_t *out)
+{
+	ntp_ts_t v = 0;
+	ssize_t n;
+
+	do {
+		n = getrandom(&v, sizeof(v), 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(v))
+		return -1;
+	*out = v != 0 ? v : 1;	/* zero means "unknown" on the wire */
+	return 0;
+}
+
+int
+ntp_refid_is_ascii(uint32_t refid)
+{
+	int i;
+	unsigned c;
+
+	for (i = 0; i < 4; i++) {
+		c = (refid >> (24 - 8 * i)) & 0xff;
+		if (c < 0x20 || c > 0x7e)
+			return 0;
+	}
+	return 1;
+}
+
+const char *
+ntp_refid_str(uint32_t refid, int stratum, char *buf, size_t len)
+{
+	int i, n = 0;
+	char c;
+
+	if (stratum <= 1 && ntp_refid_is_ascii(refid)) {
+		for (i = 0; i < 4 && (size_t)n + 1 < len; i++) {
+			c = (char)((refid >> (24 - 8 * i)) & 0xff);
+			if (c == ' ')
+				break;
+			buf[n++] = c;
+		}
+		buf[n] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%u.%u.%u.%u", refid >> 24, (refid >> 16) & 0xff,
+	    (refid >> 8) & 0xff, refid & 0xff);
+	return buf;
+}

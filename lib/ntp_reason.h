@@ -1,0 +1,52 @@
+/*
+ * Reasons: why a reply, a sample or a server was not used, as codes the
+ * library returns and the front ends turn into text.
+ */
+#ifndef NTPC_REASON_H
+#define NTPC_REASON_H
+
+enum ntp_reason {
+	NTP_OK = 0,
+	/* Reply checks, in the order ntp_check_reply() applies them. */
+	NTP_R_SHORT,		/* shorter than the 48-byte header */
+	NTP_R_LAYOUT,		/* bad extension field or MAC layout */
+	NTP_R_VERSION,		/* version not 1..4 */
+	NTP_R_MODE,		/* not a server (4) or passive (2) reply */
+	NTP_R_ORIGIN,		/* origin is not the nonce we sent */
+	NTP_R_KOD_DENY,		/* Kiss-o'-Death DENY: access denied */
+	NTP_R_KOD_RSTR,		/* Kiss-o'-Death RSTR: access restricted */
+	NTP_R_KOD_RATE,		/* Kiss-o'-Death RATE: rate limited */
+	NTP_R_KOD_OTHER,	/* any other kiss code */
+	NTP_R_UNSYNC_LEAP,	/* leap indicator 3: not synchronised */
+	NTP_R_UNSYNC_STRATUM0,	/* stratum 0 without a kiss code */
+	NTP_R_STRATUM,		/* stratum 16 or more: not synchronised */
+	NTP_R_ZERO_REC,		/* receive timestamp zero */
+	NTP_R_ZERO_XMT,		/* transmit timestamp zero */
+	NTP_R_XMT_BEFORE_REC,	/* transmit before receive */
+	NTP_R_REF_OLD,		/* reference time zero or over a day old */
+	NTP_R_REF_FUTURE,	/* reference time after the transmit time */
+	/* Sample checks. */
+	NTP_R_ROOTDIST,		/* root distance over the limit */
+	NTP_R_DELAY,		/* negative or absurd round-trip delay */
+	/* Server outcomes from the query engine and selection. */
+	NTP_R_NO_REPLY,		/* no reply within the timeout */
+	NTP_R_UNREACH,		/* ICMP: port or host unreachable */
+	NTP_R_SEND,		/* the request could not be sent */
+	NTP_R_RESOLVE,		/* name did not resolve */
+	NTP_R_KOD_DB,		/* skipped: a recent KoD in the database */
+	NTP_R_FALSETICKER,	/* outside the majority's intersection */
+	NTP_R_NOT_BEST,		/* usable, but another server was chosen */
+	NTP_R_SLEW_TOO_BIG,	/* offset beyond what adjtime accepts */
+	NTP_R_MAX
+};
+
+/* A short text for a reason, fit for a user; never NULL. */
+const char *ntp_strerror(int reason);
+
+/* A stable snake_case name for a reason (for JSON); never NULL. */
+const char *ntp_reason_name(int reason);
+
+/* 1 when the reason is a Kiss-o'-Death. */
+int	ntp_reason_is_kod(int reason);
+
+#endif /* NTPC_REASON_H */

@@ -1,0 +1,93 @@
+/*
+ * Sample math: offset, delay, dispersion and root distance from T1..T4,
+ * and the checks a reply and a sample must pass.
+ */
+#ifndef NTPC_SAMPLE_H
+#define NTPC_SAMPLE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "ntp_pkt.h"
+#include "ntp_ts.h"
+
+#define NTP_MINDISP	0.01	/* RFC 5905 §7.2: minimum dispersion, s */
+#define NTP_PHI		15e-6	/* RFC 5905 §7.2: frequency tolerance, s/s */
+#define NTP_MAXDIST	1.5	/* default root distance limit (ntpd's) */
+#define NTP_MAXREFAGE	86400.0	/* reference time older than this: stale */
+#define NTP_MAXDELAY	8.0	/* a round trip longer than this is absurd */
+
+/* One measurement against one server. */
+struct ntp_sample {
+	ntp_ts_t	t1;		/* local transmit (real, not the nonce) */
+	ntp_ts_t	t2;		/* server receive */
+	ntp_ts_t	t3;		/* server transmit */
+	ntp_ts_t	t4;		/* local receive */
+	struct timespec	local;		/* local clock at T4 */
+	int64_t		offset_ns;	/* theta, era-resolved, ns */
+	double		offset;		/* theta, s; positive: we are behind */
+	double		delay;		/* delta, s */
+	double		disp;		/* epsilon: precision terms + PHI*delta */
+	double		rootdist;	/* lambda */
+	double		error;		/* delta/2 + precision terms */
+	double		rootdelay;	/* server's, s */
+	double		rootdisp;	/* server's, s */
+	int		stratum;
+	int		leap;
+	int		precision;	/* server's, log2 s */
+	uint32_t	refid;
+};
+
+/* Limits a sample is checked against. */
+struct ntp_limits {
+	double		maxdist;	/* root distance limit, s */
+	double		maxrefage;	/* reference time age limit, s */
+};
+
+/*
+ * RFC 5905 §8, on 32.32 timestamps with signed differences:
+ *   offset theta = ((T2 - T1) + (T3 - T4)) / 2
+ *   delay  delta = (T4 - T1) - (T3 - T2)
+ * Positive theta: the local clock is behind the server.  Returns 0, or
+ * NTP_R_DELAY when the delay overflows.
+ */
+int	ntp_offset_delay(ntp_ts_t t1, ntp_ts_t t2, ntp_ts_t t3, ntp_ts_t t4,
+	    int64_t *offset_fx, int64_t *delay_fx);
+
+/*
+ * The era-resolved offset in ns: the signed offset plus the multiple of
+ * 2^32 s that puts the local time at T4 plus the offset nearest to the
+ * server's transmit time placed by the era rule (ntp_ts.h).
+ */
+int64_t	ntp_offset_resolve(int64_t offset_fx, double delay,
+	    ntp_ts_t t3, const struct timespec *t4_local);
+
+/*
+ * Fill s from a checked reply and the local T1 and T4 readings.
+ * local_precision is our clock's precision (log2 s).  Returns 0, or
+ * NTP_R_DELAY for a negative or absurd delay.
+ */
+int	ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
+	    const struct timespec *t4, int local_precision,
+	    struct ntp_sample *s);
+
+/*
+ * Reply checks, in this order: version 1..4, mode server or passive,
+ * origin equal to nonce (before anything else in the reply is believed),
+ * Kiss-o'-Death (stratum 0 and a printable refid), leap 3, stratum 0,
+ * stratum >= 16, zero receive, zero transmit, transmit before receive,
+ * reference time zero or over maxrefage old, reference time after transmit.
+ * Returns 0 or the first failing reason.  Length and layout are checked
+ * by ntp_pkt_decode() before.
+ */
+int	ntp_check_reply(const struct ntp_pkt *p, ntp_ts_t nonce,
+	    const struct ntp_limits *l);
+
+/* Sample checks: root distance over l->maxdist.  Returns 0 or a reason. */
+int	ntp_check_sample(const struct ntp_sample *s,
+	    const struct ntp_limits *l);
+
+/* The default limits. */
+void	ntp_limits_default(struct ntp_limits *l);
+
+#endif /* NTPC_SAMPLE_H */
