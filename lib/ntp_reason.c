@@ -54,6 +54,11 @@ static const struct reason_text reasons[NTP_R_MAX] = {
 	    "usable, but another server was better" },
 	[NTP_R_SLEW_TOO_BIG] = { "slew_too_big",
 	    "offset too large to slew" },
+	[NTP_R_PORT_IN_USE] = { "port_in_use", "the NTP socket is in use" },
+	[NTP_R_PORT_PERM] = { "port_permission",
+	    "binding the NTP port needs privilege" },
+	[NTP_R_SOCKET] = { "socket_failed", "socket could not be created" },
+	[NTP_R_NOMEM] = { "out_of_memory", "out of memory" },
 };
 
 const char *

@@ -37,6 +37,11 @@ enum ntp_reason {
 	NTP_R_FALSETICKER,	/* outside the majority's intersection */
 	NTP_R_NOT_BEST,		/* usable, but another server was chosen */
 	NTP_R_SLEW_TOO_BIG,	/* offset beyond what adjtime accepts */
+	/* Run-level failures of the query engine. */
+	NTP_R_PORT_IN_USE,	/* port 123 is held by another process */
+	NTP_R_PORT_PERM,	/* binding port 123 needs privilege */
+	NTP_R_SOCKET,		/* a socket could not be created (errno) */
+	NTP_R_NOMEM,		/* out of memory */
 	NTP_R_MAX
 };
 

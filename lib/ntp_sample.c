@@ -137,18 +137,25 @@ check_times(const struct ntp_pkt *p, const struct ntp_limits *l)
 }
 
 int
-ntp_check_reply(const struct ntp_pkt *p, ntp_ts_t nonce,
-    const struct ntp_limits *l)
+ntp_check_header(const struct ntp_pkt *p, ntp_ts_t nonce)
 {
-	int r;
-
 	if (p->version < 1 || p->version > 4)
 		return NTP_R_VERSION;
 	if (p->mode != NTP_MODE_SERVER && p->mode != NTP_MODE_SYMPAS)
 		return NTP_R_MODE;
 	if (p->org != nonce)
 		return NTP_R_ORIGIN;
-	if ((r = check_kod(p)) != 0 || (r = check_sync(p)) != 0)
+	return 0;
+}
+
+int
+ntp_check_reply(const struct ntp_pkt *p, ntp_ts_t nonce,
+    const struct ntp_limits *l)
+{
+	int r;
+
+	if ((r = ntp_check_header(p, nonce)) != 0 ||
+	    (r = check_kod(p)) != 0 || (r = check_sync(p)) != 0)
 		return r;
 	return check_times(p, l);
 }

@@ -72,6 +72,12 @@ int	ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
 	    struct ntp_sample *s);
 
 /*
+ * The checks that make a reply authentic: version 1..4, mode server or
+ * passive, origin equal to our nonce.  Returns 0 or the reason.
+ */
+int	ntp_check_header(const struct ntp_pkt *p, ntp_ts_t nonce);
+
+/*
  * Reply checks, in this order: version 1..4, mode server or passive,
  * origin equal to nonce (before anything else in the reply is believed),
  * Kiss-o'-Death (stratum 0 and a printable refid), leap 3, stratum 0,

@@ -1,0 +1,166 @@
+/*
+ * UDP sockets with kernel receive timestamps.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ntp_net.h"
+#include "ntp_reason.h"
+
+static int
+bind_port(int fd, int family, int port, int *reason)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int on = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET6) {
+		/* One socket per family; no SO_REUSEADDR: a holder must
+		 * make us fail, not share the port (classic's bug). */
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+		    sizeof(on));
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		len = sizeof(*sin6);
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		len = sizeof(*sin);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) == 0)
+		return 0;
+	if (errno == EADDRINUSE)
+		*reason = NTP_R_PORT_IN_USE;
+	else if (errno == EACCES || errno == EPERM)
+		*reason = NTP_R_PORT_PERM;
+	else
+		*reason = NTP_R_SOCKET;
+	return -1;
+}
+
+static int
+sys_open(void *ctx, int family, int port, int *reason)
+{
+	int fd, on = 1, saved;
+
+	(void)ctx;
+	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		*reason = NTP_R_SOCKET;
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	if (port != 0 && bind_port(fd, family, port, reason) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static ssize_t
+sys_send(void *ctx, int fd, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen, struct timespec *t1)
+{
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, t1);
+	return sendto(fd, buf, len, 0, to, tolen);
+}
+
+/* The kernel's receive stamp from the control messages, if any. */
+static int
+rx_stamp(struct msghdr *msg, struct timespec *t4)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(*t4))) {
+			memcpy(t4, CMSG_DATA(cm), sizeof(*t4));
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static ssize_t
+sys_recv(void *ctx, int fd, void *buf, size_t len,
+    struct sockaddr_storage *from, socklen_t *fromlen, struct timespec *t4)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(struct timespec)) * 4];
+		struct cmsghdr	align;
+	} ctl;
+	struct iovec iov = { buf, len };
+	struct msghdr msg;
+	ssize_t n;
+
+	(void)ctx;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = from;
+	msg.msg_namelen = sizeof(*from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof(ctl.buf);
+	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	if (n < 0)
+		return n;
+	*fromlen = msg.msg_namelen;
+	if (rx_stamp(&msg, t4) != 0)
+		clock_gettime(CLOCK_REALTIME, t4);
+	return n;
+}
+
+static void
+sys_close(void *ctx, int fd)
+{
+	(void)ctx;
+	close(fd);
+}
+
+static const struct ntp_net_ops system_ops = {
+	sys_open, sys_send, sys_recv, sys_close, NULL
+};
+
+const struct ntp_net_ops *
+ntp_net_system(void)
+{
+	return &system_ops;
+}
+
+int
+ntp_sockaddr_eq(const struct sockaddr *a, const struct sockaddr *b)
+{
+	const struct sockaddr_in *a4, *b4;
+	const struct sockaddr_in6 *a6, *b6;
+
+	if (a->sa_family != b->sa_family)
+		return 0;
+	if (a->sa_family == AF_INET) {
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	}
+	if (a->sa_family == AF_INET6) {
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
+		return a6->sin6_port == b6->sin6_port &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+	}
+	return 0;
+}

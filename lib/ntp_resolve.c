@@ -1,0 +1,208 @@
+/*
+ * Name resolution: all names at once, under one deadline.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ntp_engine.h"
+#include "ntp_reason.h"
+
+struct lookup {
+	struct gaicb	cb;
+	struct gaicb	*cbp;
+	struct addrinfo	hints;
+};
+
+static void
+addr_to_str(struct ntp_server *s)
+{
+	const void *a;
+
+	if (s->addr.ss_family == AF_INET6)
+		a = &((struct sockaddr_in6 *)&s->addr)->sin6_addr;
+	else
+		a = &((struct sockaddr_in *)&s->addr)->sin_addr;
+	if (inet_ntop(s->addr.ss_family, a, s->addrstr,
+	    sizeof(s->addrstr)) == NULL)
+		strcpy(s->addrstr, "?");
+}
+
+static int
+start_lookups(const char *const *names, size_t n, int family,
+    struct lookup *lk)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		lk[i].hints.ai_family = family;
+		lk[i].hints.ai_socktype = SOCK_DGRAM;
+		lk[i].cb.ar_name = names[i];
+		lk[i].cb.ar_service = "123";
+		lk[i].cb.ar_request = &lk[i].hints;
+		lk[i].cbp = &lk[i].cb;
+	}
+	for (i = 0; i < n; i++)
+		if (getaddrinfo_a(GAI_NOWAIT, &lk[i].cbp, 1, NULL) != 0)
+			lk[i].cbp = NULL;
+	return 0;
+}
+
+/* Wait until every lookup is done or the deadline passes. */
+static void
+wait_lookups(struct lookup *lk, size_t n, double timeout)
+{
+	struct timespec start, now, left;
+	const struct gaicb **list;
+	double rem;
+	size_t i, k;
+
+	if ((list = calloc(n + 1, sizeof(*list))) == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		for (i = k = 0; i < n; i++)
+			if (lk[i].cbp != NULL &&
+			    gai_error(lk[i].cbp) == EAI_INPROGRESS)
+				list[k++] = lk[i].cbp;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		rem = timeout - ntp_timespec_elapsed(&start, &now);
+		if (k == 0 || rem <= 0)
+			break;
+		left.tv_sec = (time_t)rem;
+		left.tv_nsec = (long)((rem - (double)left.tv_sec) * 1e9);
+		(void)gai_suspend(list, (int)k, &left);
+	}
+	free(list);
+}
+
+static int
+seen(const struct ntp_server *srv, size_t n, const struct addrinfo *ai)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (srv[i].addrlen != 0 && ntp_sockaddr_eq(
+		    (const struct sockaddr *)&srv[i].addr, ai->ai_addr))
+			return 1;
+	return 0;
+}
+
+static size_t
+count_addrs(const struct lookup *lk, size_t n)
+{
+	const struct addrinfo *ai;
+	size_t i, total = 0;
+
+	for (i = 0; i < n; i++) {
+		total++;
+		if (lk[i].cbp != NULL && gai_error(lk[i].cbp) == 0)
+			for (ai = lk[i].cb.ar_result; ai; ai = ai->ai_next)
+				total++;
+	}
+	return total;
+}
+
+static const char *
+lookup_error(struct lookup *l)
+{
+	int e;
+
+	if (l->cbp == NULL)
+		return "resolver could not start";
+	e = gai_error(l->cbp);
+	if (e == EAI_INPROGRESS)
+		return "timed out";
+	return gai_strerror(e);
+}
+
+/* Cancel what is still running; 1 when a lookup could not be stopped
+ * and still owns its gaicb. */
+static int
+cancel_lookups(struct lookup *lk, size_t n)
+{
+	size_t i;
+	int busy = 0;
+
+	for (i = 0; i < n; i++)
+		if (lk[i].cbp != NULL &&
+		    gai_error(lk[i].cbp) == EAI_INPROGRESS &&
+		    gai_cancel(lk[i].cbp) != EAI_CANCELED)
+			busy = 1;
+	return busy;
+}
+
+/* Append the addresses of lookup l (or its failure) to srv. */
+static size_t
+collect(struct lookup *l, const char *name, struct ntp_server *srv,
+    size_t k)
+{
+	const struct addrinfo *ai;
+
+	if (l->cbp == NULL || gai_error(l->cbp) != 0) {
+		srv[k].host = name;
+		srv[k].reason = NTP_R_RESOLVE;
+		srv[k].detail = lookup_error(l);
+		srv[k].best = -1;
+		return k + 1;
+	}
+	for (ai = l->cb.ar_result; ai != NULL; ai = ai->ai_next) {
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    ai->ai_addrlen > sizeof(srv[k].addr) || seen(srv, k, ai))
+			continue;
+		srv[k].host = name;
+		memcpy(&srv[k].addr, ai->ai_addr, ai->ai_addrlen);
+		srv[k].addrlen = ai->ai_addrlen;
+		srv[k].best = -1;
+		srv[k].q.fd = -1;
+		addr_to_str(&srv[k]);
+		k++;
+	}
+	return k;
+}
+
+int
+ntp_resolve(const char *const *names, size_t n, int family, double timeout,
+    struct ntp_server **out, size_t *nout)
+{
+	struct lookup *lk;
+	struct ntp_server *srv;
+	size_t i, k = 0;
+	int busy;
+
+	*out = NULL;
+	*nout = 0;
+	if ((lk = calloc(n + 1, sizeof(*lk))) == NULL)
+		return -1;
+	start_lookups(names, n, family, lk);
+	wait_lookups(lk, n, timeout);
+	if ((srv = calloc(count_addrs(lk, n) + 1, sizeof(*srv))) == NULL) {
+		if (!cancel_lookups(lk, n))
+			free(lk);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		k = collect(&lk[i], names[i], srv, k);
+		if (lk[i].cbp != NULL && gai_error(lk[i].cbp) == 0)
+			freeaddrinfo(lk[i].cb.ar_result);
+	}
+	busy = cancel_lookups(lk, n);
+	if (!busy)	/* else a resolver thread may still write to it */
+		free(lk);
+	*out = srv;
+	*nout = k;
+	return 0;
+}
+
+void
+ntp_servers_free(struct ntp_server *srv, size_t n)
+{
+	(void)n;
+	free(srv);
+}

@@ -1,0 +1,806 @@
+/*
+ * ntp-testd: a scriptable NTP server for the integration tests.
+ *
+ * Each SPEC on the command line binds one UDP socket and describes how that
+ * server behaves: its clock (offset or absolute start time), emulated
+ * one-way delays and jitter, header fields, and faults (silence, Kiss-o'-Death,
+ * bad origin, spoofed replies, truncation, duplicates, loss, extension
+ * fields, MACs).  Every received request is logged, one line each, so a test
+ * can count requests per server and check their spacing.
+ *
+ * Standalone on purpose: it must not share bugs with lib/.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NSEC		1000000000LL
+#define NTP_UNIX_DELTA	2208988800LL	/* seconds from 1900 to 1970 */
+#define NTP_HDRLEN	48		/* RFC 5905 section 7.3 */
+#define EXT_LEN		28		/* RFC 7822 minimum without a MAC */
+#define EXT_TYPE	0x2005		/* RFC 7821 checksum complement */
+#define MAC_KEYLEN	4
+#define PKTMAX		(NTP_HDRLEN + EXT_LEN + MAC_KEYLEN + 20)
+#define RECVMAX		2048
+#define MAXSPECS	64
+#define MAXPENDING	1024
+#define MAXOFFSET	6e9		/* keeps served ns inside int64_t */
+#define UNSET		(-1000)		/* "take it from the request" */
+#define T3_AFTER_T2	1000		/* ns of emulated processing */
+#define SPOOF_SHIFT	1000		/* seconds added by the spoofer */
+
+enum action { A_REPLIED, A_SILENT, A_DROPPED, A_KOD, A_IGNORED };
+
+static const char *const action_names[] = {
+	"replied", "silent", "dropped", "kod", "ignored"
+};
+
+struct spec {
+	const char		*text;
+	char			 name[NI_MAXHOST];
+	struct sockaddr_storage	 addr;
+	socklen_t		 addrlen;
+	int			 fd;
+	int64_t			 offset_ns;	/* served clock - real clock */
+	unsigned long		 nreq;
+	double			 offset, time;
+	double			 dreq, dresp, jreq, jresp;
+	double			 rootdelay, rootdisp, refage, drop;
+	long			 stratum, leap, precision, version, poll;
+	long			 mode, truncate, dup, dropfirst, mac, keyid;
+	uint32_t		 refid, kod;
+	int			 silent, unsync, wrong_origin, spoof;
+	int			 zero_xmt, zero_rec, ext;
+};
+
+/* A reply waiting for its emulated server-to-client delay to pass. */
+struct pending {
+	int64_t			 due;		/* CLOCK_MONOTONIC ns */
+	const struct spec	*sp;
+	struct sockaddr_storage	 to;
+	socklen_t		 tolen;
+	uint8_t			 pkt[PKTMAX];
+	size_t			 len;
+};
+
+struct server {
+	struct spec	 specs[MAXSPECS];
+	size_t		 nspecs;
+	struct pending	*pend;
+	size_t		 npend;
+	FILE		*log;
+	uint64_t	 rng;
+	int64_t		 deadline;	/* CLOCK_MONOTONIC ns */
+};
+
+enum ktype { K_FLAG, K_INT, K_DBL, K_REFID, K_CODE };
+
+struct key {
+	const char	*name;
+	enum ktype	 type;
+	size_t		 off;
+	double		 min, max;
+};
+
+#define KEY(n, t, lo, hi)	{ #n, t, offsetof(struct spec, n), lo, hi }
+
+static const struct key keys[] = {
+	KEY(offset, K_DBL, -MAXOFFSET, MAXOFFSET),
+	KEY(time, K_DBL, -MAXOFFSET, MAXOFFSET),
+	KEY(dreq, K_DBL, 0, 3600),
+	KEY(dresp, K_DBL, 0, 3600),
+	KEY(jreq, K_DBL, 0, 3600),
+	KEY(jresp, K_DBL, 0, 3600),
+	KEY(stratum, K_INT, 0, 255),
+	KEY(leap, K_INT, 0, 3),
+	KEY(refid, K_REFID, 0, 0),
+	KEY(rootdelay, K_DBL, 0, 65535),
+	KEY(rootdisp, K_DBL, 0, 65535),
+	KEY(precision, K_INT, -128, 127),
+	KEY(version, K_INT, 0, 7),
+	KEY(poll, K_INT, -128, 127),
+	KEY(refage, K_DBL, -1e9, 1e9),
+	KEY(mode, K_INT, 0, 7),
+	KEY(silent, K_FLAG, 0, 0),
+	KEY(kod, K_CODE, 0, 0),
+	KEY(unsync, K_FLAG, 0, 0),
+	KEY(wrong_origin, K_FLAG, 0, 0),
+	KEY(spoof, K_FLAG, 0, 0),
+	KEY(zero_xmt, K_FLAG, 0, 0),
+	KEY(zero_rec, K_FLAG, 0, 0),
+	KEY(truncate, K_INT, 0, PKTMAX),
+	KEY(dup, K_INT, 0, 100),
+	KEY(drop, K_DBL, 0, 1),
+	KEY(dropfirst, K_INT, 0, 1e9),
+	KEY(ext, K_FLAG, 0, 0),
+	KEY(mac, K_INT, 0, 20),
+	KEY(keyid, K_INT, 0, 4294967295.0),
+};
+
+static volatile sig_atomic_t quit;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ntp-testd [-L logfile] [-P pidfile] "
+	    "[-T max_runtime_s] [-S seed]\n"
+	    "                 ADDR[@PORT][,key=value|,flag]...\n");
+	exit(1);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+static int64_t
+clock_ns(clockid_t id)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(id, &ts) == -1)
+		err(1, "clock_gettime");
+	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+static int64_t
+sec_to_ns(double sec)
+{
+	return llround(sec * 1e9);
+}
+
+/* splitmix64: small, seedable, good enough to draw jitter and loss. */
+static uint64_t
+rng_next(uint64_t *state)
+{
+	uint64_t	 z;
+
+	z = (*state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double
+rng_unit(uint64_t *state)
+{
+	return (double)(rng_next(state) >> 11) * 0x1p-53;
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	put32(p, v >> 32);
+	put32(p + 4, v);
+}
+
+/*
+ * Unix time in ns to an NTP 32.32 timestamp.  The era number is dropped:
+ * NTP seconds = (Unix seconds + 2208988800) mod 2^32, so times after
+ * 2036-02-07 06:28:16 UTC land in era 1 (RFC 5905 section 6).
+ */
+static uint64_t
+ntp_ts_from_ns(int64_t ns)
+{
+	int64_t		 sec, rem;
+	uint64_t	 frac;
+
+	sec = ns / NSEC;
+	rem = ns % NSEC;
+	if (rem < 0) {
+		rem += NSEC;
+		sec--;
+	}
+	frac = ((uint64_t)rem << 32) / NSEC;
+	return (uint64_t)(sec + NTP_UNIX_DELTA) << 32 | frac;
+}
+
+/* Seconds to the 16.16 short format, saturating. */
+static uint32_t
+short_from_sec(double sec)
+{
+	double	 v;
+
+	v = round(sec * 65536.0);
+	return v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
+}
+
+static int
+parse_double(const char *s, double lo, double hi, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_long(const char *s, double lo, double hi, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Up to 4 printable ASCII characters, NUL padded: "GPS", "RATE". */
+static int
+parse_code(const char *s, uint32_t *out)
+{
+	size_t		 i, n;
+	uint32_t	 v = 0;
+
+	n = strlen(s);
+	if (n == 0 || n > 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (i < n && (s[i] < 0x21 || s[i] > 0x7e))
+			return -1;
+		v = v << 8 | (i < n ? (uint8_t)s[i] : 0);
+	}
+	*out = v;
+	return 0;
+}
+
+/* A refid: 0x hex, a dotted IPv4 address, or an ASCII code. */
+static int
+parse_refid(const char *s, uint32_t *out)
+{
+	struct in_addr	 a;
+	long		 v;
+
+	if (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0) {
+		if (parse_long(s, 0, UINT32_MAX, &v) == -1)
+			return -1;
+		*out = (uint32_t)v;
+		return 0;
+	}
+	if (inet_pton(AF_INET, s, &a) == 1) {
+		*out = ntohl(a.s_addr);
+		return 0;
+	}
+	return parse_code(s, out);
+}
+
+static const struct key *
+find_key(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* One ",key=value" or ",flag" item of a SPEC. */
+static int
+parse_option(struct spec *sp, char *opt)
+{
+	const struct key	*k;
+	char			*val, *field;
+
+	if ((val = strchr(opt, '=')) != NULL)
+		*val++ = '\0';
+	if ((k = find_key(opt)) == NULL || (k->type == K_FLAG) != (val == NULL))
+		return -1;
+	field = (char *)sp + k->off;
+	switch (k->type) {
+	case K_FLAG:
+		*(int *)(void *)field = 1;
+		return 0;
+	case K_INT:
+		return parse_long(val, k->min, k->max, (long *)(void *)field);
+	case K_DBL:
+		return parse_double(val, k->min, k->max,
+		    (double *)(void *)field);
+	case K_REFID:
+		return parse_refid(val, (uint32_t *)(void *)field);
+	case K_CODE:
+		return parse_code(val, (uint32_t *)(void *)field);
+	}
+	return -1;
+}
+
+/* ADDR[@PORT], numeric only; the default port is 123. */
+static int
+parse_addr(struct spec *sp, char *s)
+{
+	struct addrinfo	 hints, *ai;
+	const char	*port = "123";
+	char		*at;
+	long		 p;
+
+	if ((at = strchr(s, '@')) != NULL) {
+		*at = '\0';
+		port = at + 1;
+		if (parse_long(port, 1, 65535, &p) == -1)
+			return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	if (getaddrinfo(s, port, &hints, &ai) != 0)
+		return -1;
+	memcpy(&sp->addr, ai->ai_addr, ai->ai_addrlen);
+	sp->addrlen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return getnameinfo((struct sockaddr *)&sp->addr, sp->addrlen,
+	    sp->name, sizeof(sp->name), NULL, 0, NI_NUMERICHOST) == 0 ? 0 : -1;
+}
+
+static void
+spec_init(struct spec *sp, const char *text)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->text = text;
+	sp->fd = -1;
+	sp->time = NAN;
+	sp->refage = 16;
+	sp->stratum = 2;
+	sp->precision = -20;
+	sp->version = UNSET;
+	sp->poll = UNSET;
+	sp->mode = 4;
+	sp->truncate = -1;
+	sp->dup = 1;
+	sp->keyid = 1;
+	sp->refid = 0x7f7f0100;
+}
+
+/* Parse SPEC into sp; start_ns anchors time= to the server's start. */
+static void
+parse_spec(struct spec *sp, const char *text, int64_t start_ns)
+{
+	char	*copy, *item, *save;
+
+	spec_init(sp, text);
+	if ((copy = strdup(text)) == NULL)
+		err(1, "strdup");
+	item = strtok_r(copy, ",", &save);
+	if (item == NULL || parse_addr(sp, item) == -1)
+		errx(1, "%s: bad address", text);
+	while ((item = strtok_r(NULL, ",", &save)) != NULL)
+		if (parse_option(sp, item) == -1)
+			errx(1, "%s: bad option \"%s\"", text, item);
+	if (sp->mac != 0 && sp->mac != 16 && sp->mac != 20)
+		errx(1, "%s: mac must be 16 or 20", text);
+	sp->offset_ns = sec_to_ns(sp->offset);
+	if (!isnan(sp->time))
+		sp->offset_ns += sec_to_ns(sp->time) - start_ns;
+	free(copy);
+}
+
+static void
+bind_spec(struct spec *sp)
+{
+	int	 on = 1;
+
+	sp->fd = socket(sp->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (sp->fd == -1)
+		err(1, "%s: socket", sp->text);
+	/* Let [::] and 0.0.0.0 be served by two SPECs. */
+	if (sp->addr.ss_family == AF_INET6 && setsockopt(sp->fd,
+	    IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		err(1, "%s: IPV6_V6ONLY", sp->text);
+	if (bind(sp->fd, (struct sockaddr *)&sp->addr, sp->addrlen) == -1)
+		err(1, "%s: bind", sp->text);
+}
+
+/* Written to a temporary name and renamed: readers never see it half. */
+static void
+write_pidfile(const char *path)
+{
+	char	 tmp[4096];
+	FILE	*f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		errx(1, "%s: path too long", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		err(1, "%s", tmp);
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) == EOF || rename(tmp, path) == -1)
+		err(1, "%s", path);
+}
+
+static void
+log_request(struct server *srv, const struct spec *sp,
+    const struct sockaddr_storage *from, socklen_t fromlen, int64_t mono,
+    enum action act)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (getnameinfo((const struct sockaddr *)from, fromlen, host,
+	    sizeof(host), port, sizeof(port),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		strcpy(host, "?");
+		strcpy(port, "?");
+	}
+	fprintf(srv->log, "%lld.%06lld %s %s %s %s\n",
+	    (long long)(mono / NSEC), (long long)(mono % NSEC / 1000),
+	    sp->name, host, port, action_names[act]);
+}
+
+/* What to do with one datagram; counts valid requests for dropfirst. */
+static enum action
+decide(struct server *srv, struct spec *sp, const uint8_t *req, size_t len)
+{
+	if (len < NTP_HDRLEN || (req[0] & 7) != 3)
+		return A_IGNORED;
+	sp->nreq++;
+	if (sp->nreq <= (unsigned long)sp->dropfirst)
+		return A_DROPPED;
+	if (sp->drop > 0 && rng_unit(&srv->rng) < sp->drop)
+		return A_DROPPED;
+	if (sp->silent)
+		return A_SILENT;
+	if (srv->npend == MAXPENDING)
+		return A_DROPPED;
+	return sp->kod != 0 ? A_KOD : A_REPLIED;
+}
+
+static void
+build_header(const struct spec *sp, const uint8_t *req, uint8_t *pkt)
+{
+	long		 li, vn, stratum, poll;
+	uint32_t	 refid;
+
+	li = sp->unsync ? 3 : sp->leap;
+	vn = sp->version == UNSET ? (req[0] >> 3) & 7 : sp->version;
+	poll = sp->poll == UNSET ? (int8_t)req[2] : sp->poll;
+	stratum = sp->kod != 0 || sp->unsync ? 0 : sp->stratum;
+	refid = sp->kod != 0 ? sp->kod : sp->unsync ? 0 : sp->refid;
+	pkt[0] = li << 6 | vn << 3 | sp->mode;
+	pkt[1] = stratum;
+	pkt[2] = (uint8_t)poll;
+	pkt[3] = (uint8_t)sp->precision;
+	put32(pkt + 4, short_from_sec(sp->rootdelay));
+	put32(pkt + 8, short_from_sec(sp->rootdisp));
+	put32(pkt + 12, refid);
+}
+
+/* The timestamps, served-clock T2 given; origin copies the request's T1. */
+static void
+build_stamps(const struct spec *sp, const uint8_t *req, int64_t t2,
+    uint8_t *pkt)
+{
+	uint64_t	 ref;
+
+	ref = sp->unsync ? 0 : ntp_ts_from_ns(t2 - sec_to_ns(sp->refage));
+	put64(pkt + 16, ref);
+	memcpy(pkt + 24, req + 40, 8);
+	if (sp->wrong_origin)
+		pkt[31] ^= 1;
+	put64(pkt + 32, sp->zero_rec ? 0 : ntp_ts_from_ns(t2));
+	put64(pkt + 40, sp->zero_xmt ? 0 : ntp_ts_from_ns(t2 + T3_AFTER_T2));
+}
+
+/* Optional RFC 7822 extension field and fake MAC; returns the length. */
+static size_t
+build_trailer(const struct spec *sp, uint8_t *pkt)
+{
+	size_t	 len = NTP_HDRLEN;
+
+	if (sp->ext) {
+		memset(pkt + len, 0, EXT_LEN);
+		put16(pkt + len, EXT_TYPE);
+		put16(pkt + len + 2, EXT_LEN);
+		len += EXT_LEN;
+	}
+	if (sp->mac != 0) {
+		put32(pkt + len, (uint32_t)sp->keyid);
+		memset(pkt + len + MAC_KEYLEN, 0xa5, sp->mac);
+		len += MAC_KEYLEN + sp->mac;
+	}
+	return len;
+}
+
+/*
+ * Queue the reply.  The request reached the server dreq (+ jitter) after
+ * it reached us, so T2 is the served clock then; the reply leaves at once
+ * and reaches the client dresp (+ jitter) later.
+ */
+static void
+schedule_reply(struct server *srv, const struct spec *sp, const uint8_t *req,
+    const struct sockaddr_storage *from, socklen_t fromlen, int64_t real,
+    int64_t mono)
+{
+	struct pending	*p = &srv->pend[srv->npend++];
+	int64_t		 dreq, dresp;
+	size_t		 len;
+
+	dreq = sec_to_ns(sp->dreq + sp->jreq * rng_unit(&srv->rng));
+	dresp = sec_to_ns(sp->dresp + sp->jresp * rng_unit(&srv->rng));
+	memset(p, 0, sizeof(*p));
+	p->sp = sp;
+	p->due = mono + dreq + dresp;
+	memcpy(&p->to, from, fromlen);
+	p->tolen = fromlen;
+	build_header(sp, req, p->pkt);
+	build_stamps(sp, req, real + sp->offset_ns + dreq, p->pkt);
+	len = build_trailer(sp, p->pkt);
+	p->len = sp->truncate >= 0 && (size_t)sp->truncate < len ?
+	    (size_t)sp->truncate : len;
+}
+
+static void
+handle_datagram(struct server *srv, struct spec *sp, const uint8_t *buf,
+    size_t len, const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	enum action	 act;
+	int64_t		 real, mono;
+
+	real = clock_ns(CLOCK_REALTIME);
+	mono = clock_ns(CLOCK_MONOTONIC);
+	act = decide(srv, sp, buf, len);
+	log_request(srv, sp, from, fromlen, mono, act);
+	if (act == A_REPLIED || act == A_KOD)
+		schedule_reply(srv, sp, buf, from, fromlen, real, mono);
+}
+
+/* Read every datagram waiting on the socket. */
+static void
+drain(struct server *srv, struct spec *sp)
+{
+	struct sockaddr_storage	 from;
+	socklen_t		 fromlen;
+	uint8_t			 buf[RECVMAX];
+	ssize_t			 n;
+
+	for (;;) {
+		fromlen = sizeof(from);
+		n = recvfrom(sp->fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				warn("%s: recvfrom", sp->text);
+			return;
+		}
+		handle_datagram(srv, sp, buf, n, &from, fromlen);
+	}
+}
+
+static void
+send_pkt(const struct pending *p, const uint8_t *pkt)
+{
+	if (sendto(p->sp->fd, pkt, p->len, 0, (const struct sockaddr *)&p->to,
+	    p->tolen) == -1)
+		warn("%s: sendto", p->sp->text);
+}
+
+/* A forged reply: wrong origin, receive and transmit 1000 s off. */
+static void
+send_spoof(const struct pending *p)
+{
+	uint8_t	 pkt[PKTMAX];
+
+	memcpy(pkt, p->pkt, sizeof(pkt));
+	pkt[26] ^= 0x5a;
+	pkt[31] ^= 0xa5;
+	put32(pkt + 32, get32(pkt + 32) + SPOOF_SHIFT);
+	put32(pkt + 40, get32(pkt + 40) + SPOOF_SHIFT);
+	send_pkt(p, pkt);
+}
+
+static void
+send_reply(const struct pending *p)
+{
+	long	 i;
+
+	if (p->sp->spoof)
+		send_spoof(p);
+	for (i = 0; i < p->sp->dup; i++)
+		send_pkt(p, p->pkt);
+}
+
+/* Index of the earliest pending reply, or -1. */
+static long
+next_pending(const struct server *srv)
+{
+	size_t	 i;
+	long	 best = -1;
+
+	for (i = 0; i < srv->npend; i++)
+		if (best == -1 || srv->pend[i].due < srv->pend[best].due)
+			best = i;
+	return best;
+}
+
+/* Send, in order, every reply whose delay has passed. */
+static void
+send_due(struct server *srv)
+{
+	long	 i;
+	int64_t	 now;
+
+	now = clock_ns(CLOCK_MONOTONIC);
+	while ((i = next_pending(srv)) != -1 && srv->pend[i].due <= now) {
+		send_reply(&srv->pend[i]);
+		srv->pend[i] = srv->pend[--srv->npend];
+	}
+}
+
+/* How long poll may sleep: until the next reply is due or time is up. */
+static struct timespec
+poll_timeout(const struct server *srv)
+{
+	struct timespec	 ts;
+	int64_t		 until, wait;
+	long		 i;
+
+	until = srv->deadline;
+	if ((i = next_pending(srv)) != -1 && srv->pend[i].due < until)
+		until = srv->pend[i].due;
+	wait = until - clock_ns(CLOCK_MONOTONIC);
+	if (wait < 0)
+		wait = 0;
+	ts.tv_sec = wait / NSEC;
+	ts.tv_nsec = wait % NSEC;
+	return ts;
+}
+
+static void
+serve(struct server *srv)
+{
+	struct pollfd	 pfd[MAXSPECS];
+	struct timespec	 ts;
+	size_t		 i;
+
+	for (i = 0; i < srv->nspecs; i++) {
+		pfd[i].fd = srv->specs[i].fd;
+		pfd[i].events = POLLIN;
+	}
+	while (!quit && clock_ns(CLOCK_MONOTONIC) < srv->deadline) {
+		ts = poll_timeout(srv);
+		if (ppoll(pfd, srv->nspecs, &ts, NULL) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "ppoll");
+		}
+		for (i = 0; i < srv->nspecs; i++)
+			if (pfd[i].revents & (POLLIN | POLLERR))
+				drain(srv, &srv->specs[i]);
+		send_due(srv);
+	}
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGHUP, &sa, NULL) == -1)
+		err(1, "sigaction");
+}
+
+static FILE *
+open_log(const char *path)
+{
+	FILE	*f;
+
+	if (path == NULL)
+		f = stdout;
+	else if ((f = fopen(path, "a")) == NULL)
+		err(1, "%s", path);
+	setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct server	*srv;
+	const char	*logpath = NULL, *pidpath = NULL;
+	double		 runtime = 60;
+	long		 seed = 1;
+	int64_t		 start;
+	int		 ch, i;
+
+	while ((ch = getopt(argc, argv, "L:P:T:S:")) != -1) {
+		switch (ch) {
+		case 'L':
+			logpath = optarg;
+			break;
+		case 'P':
+			pidpath = optarg;
+			break;
+		case 'T':
+			if (parse_double(optarg, 0.001, 1e6, &runtime) == -1)
+				errx(1, "bad -T %s", optarg);
+			break;
+		case 'S':
+			if (parse_long(optarg, 0, 9e18, &seed) == -1)
+				errx(1, "bad -S %s", optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || argc > MAXSPECS)
+		usage();
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL ||
+	    (srv->pend = calloc(MAXPENDING, sizeof(*srv->pend))) == NULL)
+		err(1, "calloc");
+	srv->rng = (uint64_t)seed;
+	start = clock_ns(CLOCK_REALTIME);
+	srv->deadline = clock_ns(CLOCK_MONOTONIC) + sec_to_ns(runtime);
+	for (i = 0; i < argc; i++)
+		parse_spec(&srv->specs[i], argv[i], start);
+	srv->nspecs = argc;
+	srv->log = open_log(logpath);
+	install_signals();
+	for (i = 0; i < argc; i++)
+		bind_spec(&srv->specs[i]);
+	if (pidpath != NULL)
+		write_pidfile(pidpath);
+
+	serve(srv);
+
+	if (pidpath != NULL)
+		unlink(pidpath);
+	return 0;
+}
