@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 
 #include "ntp_net.h"
 #include "ntp_reason.h"
+#include "ntp_ts.h"
 
 static int
 bind_port(int fd, int family, int port, int *reason)
@@ -49,10 +52,26 @@ bind_port(int fd, int family, int port, int *reason)
 	return -1;
 }
 
+/*
+ * Kernel timestamps: receive stamps with SO_TIMESTAMPNS, software
+ * transmit stamps on the error queue (SO_TIMESTAMPING; OPT_TSONLY so no
+ * payload comes back).  A stamp is matched to its datagram by time.
+ */
+static void
+enable_stamps(int fd)
+{
+	int on = 1, flags = SOF_TIMESTAMPING_TX_SOFTWARE |
+	    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags,
+	    sizeof(flags));
+}
+
 static int
 sys_open(void *ctx, int family, int port, int *reason)
 {
-	int fd, on = 1, saved;
+	int fd, saved;
 
 	(void)ctx;
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -60,7 +79,7 @@ sys_open(void *ctx, int family, int port, int *reason)
 		*reason = NTP_R_SOCKET;
 		return -1;
 	}
-	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	enable_stamps(fd);
 	if (port != 0 && bind_port(fd, family, port, reason) != 0) {
 		saved = errno;
 		close(fd);
@@ -70,13 +89,88 @@ sys_open(void *ctx, int family, int port, int *reason)
 	return fd;
 }
 
+/* The software transmit stamp of one error-queue message, if any. */
+static int
+tx_stamp_of(struct msghdr *msg, struct timespec *ts)
+{
+	struct cmsghdr *cm;
+	struct sock_extended_err ee;
+	int have_ts = 0, is_stamp = 0;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPING &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			memcpy(ts, CMSG_DATA(cm), sizeof(*ts));
+			have_ts = ts->tv_sec != 0 || ts->tv_nsec != 0;
+		} else if ((cm->cmsg_level == SOL_IP ||
+		    cm->cmsg_level == SOL_IPV6) &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(ee))) {
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			is_stamp = ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING;
+		}
+	}
+	return have_ts && is_stamp ? 0 : -1;
+}
+
+static int
+ts_within(const struct timespec *t, const struct timespec *lo,
+    const struct timespec *hi)
+{
+	int64_t v = ntp_timespec_to_ns(t);
+
+	return v >= ntp_timespec_to_ns(lo) && v <= ntp_timespec_to_ns(hi);
+}
+
+/*
+ * The kernel's transmit stamp of the datagram just sent: on loopback and
+ * most drivers it is queued before sendto() returns, so it must lie
+ * between the clock readings taken around the call; a stamp outside
+ * belongs to an earlier datagram and is skipped.  Without one, T1 stays
+ * the reading taken just before sending.
+ */
+static int
+tx_stamp(int fd, const struct timespec *before, const struct timespec *after,
+    struct timespec *t1)
+{
+	union {
+		char		buf[512];
+		struct cmsghdr	align;
+	} ctl;
+	struct msghdr msg;
+	struct timespec ts;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return -1;
+		if (tx_stamp_of(&msg, &ts) == 0 &&
+		    ts_within(&ts, before, after)) {
+			*t1 = ts;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static ssize_t
 sys_send(void *ctx, int fd, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t tolen, struct timespec *t1)
 {
+	struct timespec before, after;
+	ssize_t n;
+
 	(void)ctx;
-	clock_gettime(CLOCK_REALTIME, t1);
-	return sendto(fd, buf, len, 0, to, tolen);
+	clock_gettime(CLOCK_REALTIME, &before);
+	n = sendto(fd, buf, len, 0, to, tolen);
+	clock_gettime(CLOCK_REALTIME, &after);
+	*t1 = before;
+	if (n == (ssize_t)len)
+		(void)tx_stamp(fd, &before, &after, t1);
+	return n;
 }
 
 /* The kernel's receive stamp from the control messages, if any. */
@@ -94,6 +188,25 @@ rx_stamp(struct msghdr *msg, struct timespec *t4)
 		}
 	}
 	return -1;
+}
+
+/* Drop transmit stamps that came too late, so poll() stops reporting
+ * POLLERR for them; keeps errno. */
+static void
+flush_errqueue(int fd)
+{
+	char ctl[512];
+	struct msghdr msg;
+	int saved = errno, n;
+
+	for (n = 0; n < 64; n++) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_control = ctl;
+		msg.msg_controllen = sizeof(ctl);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			break;
+	}
+	errno = saved;
 }
 
 static ssize_t
@@ -117,6 +230,8 @@ sys_recv(void *ctx, int fd, void *buf, size_t len,
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = sizeof(ctl.buf);
 	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		flush_errqueue(fd);
 	if (n < 0)
 		return n;
 	*fromlen = msg.msg_namelen;

@@ -174,16 +174,37 @@ ntp_refid_is_ascii(uint32_t refid)
 	return 1;
 }
 
+/*
+ * A stratum 1 refid is "a four-octet, left-justified, zero-padded ASCII
+ * string" (RFC 5905 §7.3): "GPS\0", "PPS\0".  Printable bytes, then only
+ * zero bytes, at least one printable.
+ */
+static int
+refid_is_text(uint32_t refid)
+{
+	int i;
+	unsigned c;
+
+	for (i = 0; i < 4; i++) {
+		c = (refid >> (24 - 8 * i)) & 0xff;
+		if (c == 0 && i > 0)
+			return (refid & (0xffffffffU >> (8 * i))) == 0;
+		if (c < 0x20 || c > 0x7e)
+			return 0;
+	}
+	return 1;
+}
+
 const char *
 ntp_refid_str(uint32_t refid, int stratum, char *buf, size_t len)
 {
 	int i, n = 0;
 	char c;
 
-	if (stratum <= 1 && ntp_refid_is_ascii(refid)) {
+	if (stratum <= 1 && refid_is_text(refid)) {
 		for (i = 0; i < 4 && (size_t)n + 1 < len; i++) {
 			c = (char)((refid >> (24 - 8 * i)) & 0xff);
-			if (c == ' ')
+			if (c == ' ' || c == '\0')
 				break;
 			buf[n++] = c;
 		}
