@@ -32,11 +32,15 @@ NTPT_HOST2_PID=
 # inside, bring up loopback and set up $NTPT_TMP and the exit trap.
 ntpt_enter_netns() {
 	if [ -z "${NTPT_IN_NS:-}" ]; then
-		command -v unshare >/dev/null ||
-		    { echo "SKIP: unshare(1) not found" >&2; exit 77; }
+		local ns=(unshare -r -n -p -m --mount-proc --kill-child)
+		if ! "${ns[@]}" true 2>/dev/null; then
+			echo "SKIP: cannot create user + network namespaces" \
+			    "(unshare(1) missing or unprivileged user" \
+			    "namespaces disabled)" >&2
+			exit 77
+		fi
 		export NTPT_IN_NS=1
-		exec timeout -k 5 "${NTPT_TIMEOUT:-120}" \
-		    unshare -r -n -p -m --mount-proc --kill-child \
+		exec timeout -k 5 "${NTPT_TIMEOUT:-120}" "${ns[@]}" \
 		    bash "$0" "$@"
 	fi
 	ip link set lo up || ntpt_fail "cannot bring up lo"
@@ -69,12 +73,23 @@ ntpt__exit() {
 	if [ "$rc" = 0 ] && [ -e "$NTPT_TMP/.failed" ]; then
 		rc=1
 	fi
+	[ "$rc" = 0 ] || [ "$rc" = 77 ] || ntpt__dump_logs
 	if [ -n "${NTPT_KEEP:-}" ]; then
 		echo "kept $NTPT_TMP" >&2
 	else
 		rm -rf "$NTPT_TMP"
 	fi
 	exit "$rc"
+}
+
+# On failure, show the end of every log the test wrote.
+ntpt__dump_logs() {
+	local f
+	for f in "$NTPT_TMP"/*.log "$NTPT_TMP"/*.err; do
+		[ -s "$f" ] || continue
+		echo "--- ${f##*/} (last 20 lines)" >&2
+		tail -n 20 "$f" >&2
+	done
 }
 
 # Wait up to 2 s for a process we signalled, then SIGKILL it.
@@ -153,11 +168,12 @@ ntpt_start_testd() {
 	NTPT_NTESTD=$((NTPT_NTESTD + 1))
 	pidfile=$NTPT_TMP/testd.$NTPT_NTESTD.pid
 	ntpt_bg "$NTPT_TESTD" -L "$NTPT_TMP/testd.log" -P "$pidfile" \
-	    -T 100 -S "${NTPT_SEED:-1}" "$@" \
+	    -T "${NTPT_TESTD_RUNTIME:-100}" -S "${NTPT_SEED:-1}" "$@" \
 	    2>>"$NTPT_TMP/testd.$NTPT_NTESTD.err"
+	# shellcheck disable=SC2034 # for the caller
 	NTPT_TESTD_PID=$NTPT_LAST_PID
-	ntpt_wait_until 5 test -s "$pidfile" ||
-	    ntpt_fail "ntp-testd $* did not start:" \
+	ntpt_wait_until 5 ntpt__ready "$NTPT_TESTD_PID" test -s "$pidfile"
+	[ -s "$pidfile" ] || ntpt_fail "ntp-testd $* did not start:" \
 	    "$(cat "$NTPT_TMP/testd.$NTPT_NTESTD.err")"
 }
 
@@ -197,9 +213,18 @@ ntpt_start_chronyd() {
 	} >"$conf"
 	ntpt_bg chronyd -x -u root -d -f "$conf" >"$NTPT_TMP/$name.log" 2>&1
 	NTPT_CHRONYD_PID=$NTPT_LAST_PID
-	ntpt_wait_until 5 ntpt__udp_bound "$NTPT_CHRONYD_PID" "$port" ||
+	ntpt_wait_until 5 ntpt__ready "$NTPT_CHRONYD_PID" \
+	    ntpt__udp_bound "$NTPT_CHRONYD_PID" "$port"
+	ntpt__udp_bound "$NTPT_CHRONYD_PID" "$port" ||
 	    ntpt_fail "chronyd $name did not start:" \
 	    "$(cat "$NTPT_TMP/$name.log")"
+}
+
+# ntpt__ready PID CMD...: CMD succeeds, or PID has died (stop waiting).
+ntpt__ready() {
+	local pid=$1
+	shift
+	"$@" || ! kill -0 "$pid" 2>/dev/null
 }
 
 # True when process PID has a UDP socket bound to PORT (on host NTPT_HOST).
@@ -220,13 +245,15 @@ ntpt_second_host() {
 	NTPT_HOST2_PID=$NTPT_LAST_PID
 	ntpt_wait_until 5 ntpt__other_netns "$NTPT_HOST2_PID" "$here" ||
 	    ntpt_fail "second network namespace did not appear"
-	ip link add ntpt0 type veth peer name ntpt1 netns "$NTPT_HOST2_PID" &&
+	if ! { ip link add ntpt0 type veth peer name ntpt1 \
+	    netns "$NTPT_HOST2_PID" &&
 	    ip addr add 192.0.2.1/24 dev ntpt0 &&
 	    ip link set ntpt0 up &&
 	    ntpt_on_host2 ip link set lo up &&
 	    ntpt_on_host2 ip addr add 192.0.2.2/24 dev ntpt1 &&
-	    ntpt_on_host2 ip link set ntpt1 up ||
-	    ntpt_fail "cannot set up the veth pair to host 2"
+	    ntpt_on_host2 ip link set ntpt1 up; }; then
+		ntpt_fail "cannot set up the veth pair to host 2"
+	fi
 	ntpt_wait_until 5 ntpt__link_up ntpt0 ||
 	    ntpt_fail "veth to host 2 did not come up"
 }
@@ -243,24 +270,30 @@ ntpt__link_up() {
 # ntpt_on_host2 CMD...: run CMD in host 2's network namespace.  For a
 # background process use NTPT_HOST=2 ntpt_bg CMD... so it is killed on exit.
 ntpt_on_host2() {
-	[ -n "$NTPT_HOST2_PID" ] || ntpt_fail "ntpt_on_host2 before ntpt_second_host"
+	[ -n "$NTPT_HOST2_PID" ] ||
+	    ntpt_fail "ntpt_on_host2 before ntpt_second_host"
 	nsenter -t "$NTPT_HOST2_PID" -n -- "$@"
 }
 
 # ntpt_fake_clock CMD...: run CMD with every clock-setting system call
 # traced and faked to succeed (the clock is not touched; inside the user
-# namespace the real call would fail with EPERM anyway).  The calls are in
-# $NTPT_TMP/strace.log; ntpt_clock_calls prints them.  Returns CMD's status.
+# namespace the real call would fail with EPERM anyway).  The calls go to
+# $NTPT_TMP/strace.log, replaced on each call; ntpt_clock_calls prints them.
+# Returns CMD's status.  Caveat: a read-only adjtimex()/ntp_adjtime() (modes
+# 0) is faked too, so it returns TIME_OK with its struct left as passed.
+# "?" names are the 32-bit ABIs' variants, ignored where they do not exist.
 ntpt_fake_clock() {
 	local calls=clock_settime,settimeofday,adjtimex,clock_adjtime
+	calls+=',?stime,?clock_settime64,?clock_adjtime64'
 	command -v strace >/dev/null || ntpt_skip "strace not installed"
-	strace -f -qq -e trace="$calls" -e inject="$calls":retval=0 \
-	    -o "$NTPT_TMP/strace.log" "$@"
+	strace -f -qq -e signal=none -e trace="$calls" \
+	    -e inject="$calls":retval=0 -o "$NTPT_TMP/strace.log" "$@"
 }
 
 # The faked clock calls, one per line, without strace's PID column, e.g.
 #   clock_settime(CLOCK_REALTIME, {tv_sec=1000000000, tv_nsec=5}) = 0 (INJECTED)
-#   clock_adjtime(CLOCK_REALTIME, {modes=ADJ_OFFSET_SINGLESHOT, offset=123456, ...
+#   clock_adjtime(CLOCK_REALTIME, {modes=ADJ_OFFSET_SINGLESHOT,
+#       offset=123456, freq=0, ...}) = 0 (TIME_OK) (INJECTED)
 # glibc's settimeofday() shows as clock_settime (tv_nsec = usec * 1000), its
 # adjtime() as clock_adjtime with ADJ_OFFSET_SINGLESHOT and offset in usec.
 ntpt_clock_calls() {
@@ -288,7 +321,7 @@ ntpt_assert_no_match() {
 # ntpt__grep WANT [-f] REGEX TEXT|FILE [WHAT]: fail unless grep's status
 # is WANT.
 ntpt__grep() {
-	local want=$1 file= re text rc
+	local want=$1 file='' re text rc
 	shift
 	[ "$1" = -f ] && { file=1; shift; }
 	re=$1 text=$2

@@ -8,6 +8,21 @@
  * fields, MACs).  Every received request is logged, one line each, so a test
  * can count requests per server and check their spacing.
  *
+ * ntp-testd [-L logfile] [-P pidfile] [-T max_runtime_s] [-S seed] SPEC...
+ *   -L  request log (default stdout), one line per datagram:
+ *       MONO_SECONDS SERVER_ADDR CLIENT_ADDR CLIENT_PORT ACTION
+ *       ACTION: replied, silent, dropped, kod, ignored
+ *   -P  pid file, written once every socket is bound, removed on exit
+ *   -T  exit after this many seconds (default 60); also on SIGTERM/SIGINT
+ *   -S  PRNG seed for jitter and loss (default 1)
+ * SPEC: ADDR[@PORT][,key=value|,flag]...  (numeric IPv4/IPv6, port 123)
+ *   clock:   offset=SEC time=UNIXSEC
+ *   delays:  dreq=SEC dresp=SEC jreq=SEC jresp=SEC
+ *   header:  stratum=N leap=N refid=ABCD|a.b.c.d|0xHEX rootdelay=SEC
+ *            rootdisp=SEC precision=N version=N poll=N refage=SEC mode=N
+ *   faults:  silent kod=CODE unsync wrong_origin spoof zero_xmt zero_rec
+ *            truncate=N dup=N drop=P dropfirst=N ext mac=16|20 keyid=N
+ *
  * Standalone on purpose: it must not share bugs with lib/.
  */
 
@@ -18,7 +33,6 @@
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <netdb.h>
 #include <poll.h>
@@ -39,7 +53,7 @@
 #define MAC_KEYLEN	4
 #define PKTMAX		(NTP_HDRLEN + EXT_LEN + MAC_KEYLEN + 20)
 #define RECVMAX		2048
-#define MAXSPECS	64
+#define MAXSPECS	256
 #define MAXPENDING	1024
 #define MAXOFFSET	6e9		/* keeps served ns inside int64_t */
 #define UNSET		(-1000)		/* "take it from the request" */
@@ -59,6 +73,7 @@ struct spec {
 	socklen_t		 addrlen;
 	int			 fd;
 	int64_t			 offset_ns;	/* served clock - real clock */
+	uint64_t		 rng;		/* this server's PRNG state */
 	unsigned long		 nreq;
 	double			 offset, time;
 	double			 dreq, dresp, jreq, jresp;
@@ -86,8 +101,14 @@ struct server {
 	struct pending	*pend;
 	size_t		 npend;
 	FILE		*log;
-	uint64_t	 rng;
 	int64_t		 deadline;	/* CLOCK_MONOTONIC ns */
+};
+
+struct opts {
+	const char	*logpath;
+	const char	*pidpath;
+	double		 runtime;
+	long		 seed;
 };
 
 enum ktype { K_FLAG, K_INT, K_DBL, K_REFID, K_CODE };
@@ -162,10 +183,13 @@ clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
+/* Rounded to the nearest ns; callers keep |sec| under MAXOFFSET. */
 static int64_t
 sec_to_ns(double sec)
 {
-	return llround(sec * 1e9);
+	double	 ns = sec * 1e9;
+
+	return (int64_t)(ns < 0 ? ns - 0.5 : ns + 0.5);
 }
 
 /* splitmix64: small, seedable, good enough to draw jitter and loss. */
@@ -178,6 +202,18 @@ rng_next(uint64_t *state)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/*
+ * Each server draws from its own stream, so how requests to different
+ * servers interleave does not change what one server does.
+ */
+static uint64_t
+rng_seed(long seed, size_t index)
+{
+	uint64_t	 state = (uint64_t)seed ^ (uint64_t)index << 48;
+
+	return rng_next(&state);
 }
 
 /* Uniform in [0, 1). */
@@ -238,13 +274,19 @@ ntp_ts_from_ns(int64_t ns)
 	return (uint64_t)(sec + NTP_UNIX_DELTA) << 32 | frac;
 }
 
+static int
+within(double v, double limit)
+{
+	return v >= -limit && v <= limit;
+}
+
 /* Seconds to the 16.16 short format, saturating. */
 static uint32_t
 short_from_sec(double sec)
 {
 	double	 v;
 
-	v = round(sec * 65536.0);
+	v = sec * 65536.0 + 0.5;
 	return v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
 }
 
@@ -361,6 +403,7 @@ static int
 parse_addr(struct spec *sp, char *s)
 {
 	struct addrinfo	 hints, *ai;
+	struct in_addr	 v4;
 	const char	*port = "123";
 	char		*at;
 	long		 p;
@@ -372,7 +415,8 @@ parse_addr(struct spec *sp, char *s)
 			return -1;
 	}
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
+	/* Only dotted quads: getaddrinfo would take "127.1" for 127.0.0.1. */
+	hints.ai_family = inet_pton(AF_INET, s, &v4) == 1 ? AF_INET : AF_INET6;
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
 	if (getaddrinfo(s, port, &hints, &ai) != 0)
@@ -420,6 +464,9 @@ parse_spec(struct spec *sp, const char *text, int64_t start_ns)
 			errx(1, "%s: bad option \"%s\"", text, item);
 	if (sp->mac != 0 && sp->mac != 16 && sp->mac != 20)
 		errx(1, "%s: mac must be 16 or 20", text);
+	if (!isnan(sp->time) &&
+	    !within(sp->offset + sp->time - start_ns / 1e9, MAXOFFSET))
+		errx(1, "%s: served clock out of range", text);
 	sp->offset_ns = sec_to_ns(sp->offset);
 	if (!isnan(sp->time))
 		sp->offset_ns += sec_to_ns(sp->time) - start_ns;
@@ -485,7 +532,7 @@ decide(struct server *srv, struct spec *sp, const uint8_t *req, size_t len)
 	sp->nreq++;
 	if (sp->nreq <= (unsigned long)sp->dropfirst)
 		return A_DROPPED;
-	if (sp->drop > 0 && rng_unit(&srv->rng) < sp->drop)
+	if (sp->drop > 0 && rng_unit(&sp->rng) < sp->drop)
 		return A_DROPPED;
 	if (sp->silent)
 		return A_SILENT;
@@ -551,12 +598,12 @@ build_trailer(const struct spec *sp, uint8_t *pkt)
 }
 
 /*
- * Queue the reply.  The request reached the server dreq (+ jitter) after
- * it reached us, so T2 is the served clock then; the reply leaves at once
- * and reaches the client dresp (+ jitter) later.
+ * Queue the reply.  The emulated server gets the request dreq (+ jitter)
+ * after our socket did, so T2 is the served clock then; its reply leaves
+ * at once and reaches the client dresp (+ jitter) later.
  */
 static void
-schedule_reply(struct server *srv, const struct spec *sp, const uint8_t *req,
+schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
     const struct sockaddr_storage *from, socklen_t fromlen, int64_t real,
     int64_t mono)
 {
@@ -564,8 +611,8 @@ schedule_reply(struct server *srv, const struct spec *sp, const uint8_t *req,
 	int64_t		 dreq, dresp;
 	size_t		 len;
 
-	dreq = sec_to_ns(sp->dreq + sp->jreq * rng_unit(&srv->rng));
-	dresp = sec_to_ns(sp->dresp + sp->jresp * rng_unit(&srv->rng));
+	dreq = sec_to_ns(sp->dreq + sp->jreq * rng_unit(&sp->rng));
+	dresp = sec_to_ns(sp->dresp + sp->jresp * rng_unit(&sp->rng));
 	memset(p, 0, sizeof(*p));
 	p->sp = sp;
 	p->due = mono + dreq + dresp;
@@ -747,60 +794,93 @@ open_log(const char *path)
 	return f;
 }
 
-int
-main(int argc, char *argv[])
+static void
+parse_args(int argc, char *argv[], struct opts *o)
 {
-	struct server	*srv;
-	const char	*logpath = NULL, *pidpath = NULL;
-	double		 runtime = 60;
-	long		 seed = 1;
-	int64_t		 start;
-	int		 ch, i;
+	int	 ch;
 
+	o->logpath = o->pidpath = NULL;
+	o->runtime = 60;
+	o->seed = 1;
 	while ((ch = getopt(argc, argv, "L:P:T:S:")) != -1) {
 		switch (ch) {
 		case 'L':
-			logpath = optarg;
+			o->logpath = optarg;
 			break;
 		case 'P':
-			pidpath = optarg;
+			o->pidpath = optarg;
 			break;
 		case 'T':
-			if (parse_double(optarg, 0.001, 1e6, &runtime) == -1)
+			if (parse_double(optarg, 0.001, 1e6, &o->runtime) == -1)
 				errx(1, "bad -T %s", optarg);
 			break;
 		case 'S':
-			if (parse_long(optarg, 0, 9e18, &seed) == -1)
+			if (parse_long(optarg, 0, 9e18, &o->seed) == -1)
 				errx(1, "bad -S %s", optarg);
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1 || argc > MAXSPECS)
-		usage();
+}
+
+/* Parse every SPEC, open the log, bind every socket. */
+static struct server *
+setup(int nspecs, char *specs[], const struct opts *o)
+{
+	struct server	*srv;
+	int64_t		 start;
+	int		 i;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL ||
 	    (srv->pend = calloc(MAXPENDING, sizeof(*srv->pend))) == NULL)
 		err(1, "calloc");
-	srv->rng = (uint64_t)seed;
 	start = clock_ns(CLOCK_REALTIME);
-	srv->deadline = clock_ns(CLOCK_MONOTONIC) + sec_to_ns(runtime);
-	for (i = 0; i < argc; i++)
-		parse_spec(&srv->specs[i], argv[i], start);
-	srv->nspecs = argc;
-	srv->log = open_log(logpath);
-	install_signals();
-	for (i = 0; i < argc; i++)
+	srv->deadline = clock_ns(CLOCK_MONOTONIC) + sec_to_ns(o->runtime);
+	srv->nspecs = nspecs;
+	for (i = 0; i < nspecs; i++) {
+		parse_spec(&srv->specs[i], specs[i], start);
+		srv->specs[i].rng = rng_seed(o->seed, i);
+	}
+	srv->log = open_log(o->logpath);
+	for (i = 0; i < nspecs; i++)
 		bind_spec(&srv->specs[i]);
-	if (pidpath != NULL)
-		write_pidfile(pidpath);
+	return srv;
+}
+
+static void
+teardown(struct server *srv)
+{
+	size_t	 i;
+
+	for (i = 0; i < srv->nspecs; i++)
+		close(srv->specs[i].fd);
+	if (srv->log != stdout)
+		fclose(srv->log);
+	free(srv->pend);
+	free(srv);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts	 o;
+	struct server	*srv;
+
+	parse_args(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || argc > MAXSPECS)
+		usage();
+	install_signals();
+	srv = setup(argc, argv, &o);
+	if (o.pidpath != NULL)
+		write_pidfile(o.pidpath);
 
 	serve(srv);
 
-	if (pidpath != NULL)
-		unlink(pidpath);
+	if (o.pidpath != NULL)
+		unlink(o.pidpath);
+	teardown(srv);
 	return 0;
 }
