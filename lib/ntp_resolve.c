@@ -18,7 +18,32 @@ struct lookup {
 	struct gaicb	cb;
 	struct gaicb	*cbp;
 	struct addrinfo	hints;
+	struct addrinfo	*numeric;	/* an address literal, resolved at once */
 };
+
+/* The lookup's addresses, or NULL when it failed or is still running. */
+static const struct addrinfo *
+lookup_res(const struct lookup *l)
+{
+	if (l->numeric != NULL)
+		return l->numeric;
+	if (l->cbp != NULL && gai_error(l->cbp) == 0)
+		return l->cb.ar_result;
+	return NULL;
+}
+
+/* Address literals need no resolver thread: take them at once. */
+static int
+try_numeric(const char *name, int family, struct addrinfo **res)
+{
+	struct addrinfo hints;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST;
+	return getaddrinfo(name, "123", &hints, res);
+}
 
 static void
 addr_to_str(struct ntp_server *s)
@@ -48,9 +73,12 @@ start_lookups(const char *const *names, size_t n, int family,
 		lk[i].cb.ar_request = &lk[i].hints;
 		lk[i].cbp = &lk[i].cb;
 	}
-	for (i = 0; i < n; i++)
-		if (getaddrinfo_a(GAI_NOWAIT, &lk[i].cbp, 1, NULL) != 0)
+	for (i = 0; i < n; i++) {
+		if (try_numeric(names[i], family, &lk[i].numeric) == 0)
 			lk[i].cbp = NULL;
+		else if (getaddrinfo_a(GAI_NOWAIT, &lk[i].cbp, 1, NULL) != 0)
+			lk[i].cbp = NULL;
+	}
 	return 0;
 }
 
@@ -102,9 +130,8 @@ count_addrs(const struct lookup *lk, size_t n)
 
 	for (i = 0; i < n; i++) {
 		total++;
-		if (lk[i].cbp != NULL && gai_error(lk[i].cbp) == 0)
-			for (ai = lk[i].cb.ar_result; ai; ai = ai->ai_next)
-				total++;
+		for (ai = lookup_res(&lk[i]); ai != NULL; ai = ai->ai_next)
+			total++;
 	}
 	return total;
 }
@@ -145,14 +172,14 @@ collect(struct lookup *l, const char *name, struct ntp_server *srv,
 {
 	const struct addrinfo *ai;
 
-	if (l->cbp == NULL || gai_error(l->cbp) != 0) {
+	if ((ai = lookup_res(l)) == NULL) {
 		srv[k].host = name;
 		srv[k].reason = NTP_R_RESOLVE;
 		srv[k].detail = lookup_error(l);
 		srv[k].best = -1;
 		return k + 1;
 	}
-	for (ai = l->cb.ar_result; ai != NULL; ai = ai->ai_next) {
+	for (; ai != NULL; ai = ai->ai_next) {
 		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
 		    ai->ai_addrlen > sizeof(srv[k].addr) || seen(srv, k, ai))
 			continue;
@@ -189,7 +216,9 @@ ntp_resolve(const char *const *names, size_t n, int family, double timeout,
 	}
 	for (i = 0; i < n; i++) {
 		k = collect(&lk[i], names[i], srv, k);
-		if (lk[i].cbp != NULL && gai_error(lk[i].cbp) == 0)
+		if (lk[i].numeric != NULL)
+			freeaddrinfo(lk[i].numeric);
+		else if (lk[i].cbp != NULL && gai_error(lk[i].cbp) == 0)
 			freeaddrinfo(lk[i].cb.ar_result);
 	}
 	busy = cancel_lookups(lk, n);
