@@ -253,6 +253,17 @@ server_name(const struct ntp_server *s)
 	return s->addrlen != 0 ? s->addrstr : s->host;
 }
 
+static int
+was_kissed(const struct ntp_server *s, int kod)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrejects; i++)
+		if (s->rejects[i] == kod)
+			return 1;
+	return 0;
+}
+
 /* KoD RATE is reported whatever the outcome: the admin must know. */
 static void
 report_kisses(const struct out *out, const struct ntp_server *srv, size_t n)
@@ -260,10 +271,10 @@ report_kisses(const struct out *out, const struct ntp_server *srv, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (srv[i].reason == NTP_R_KOD_RATE)
+		if (was_kissed(&srv[i], NTP_R_KOD_RATE))
 			say(out, LOG_WARNING, "server %s: %s; not asking it "
 			    "again", server_name(&srv[i]),
-			    ntp_strerror(srv[i].reason));
+			    ntp_strerror(NTP_R_KOD_RATE));
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct run {
 	const struct ntp_net_ops *net;
 	int			fd4, fd6;	/* shared sockets when bound */
 	int			stop;		/* first_usable satisfied */
+	double			best_err;	/* best error bound so far, s */
 	struct pollfd		*pfd;
 	size_t			*pidx;		/* pfd -> server, or SIZE_MAX */
 };
@@ -133,25 +135,14 @@ plan_next(struct run *r, struct ntp_server *s, int enough)
 	ts_add(&s->q.next, r->o->spacing);
 }
 
-static double
-best_error(const struct ntp_server *s)
-{
-	size_t i;
-	double e = -1;
-
-	for (i = 0; i < s->nsamples; i++)
-		if (e < 0 || s->samples[i].error < e)
-			e = s->samples[i].error;
-	return e;
-}
-
-/* Does this server have what the policy wants? */
+/* Does this server have what the policy wants?  By default: it has a
+ * sample, and the best error bound of the run is good enough. */
 static int
 server_enough(const struct run *r, const struct ntp_server *s)
 {
 	if (r->o->samples > 0)
 		return s->nsent >= r->o->samples;
-	return s->nsamples > 0 && best_error(s) <= r->o->good_error;
+	return s->nsamples > 0 && r->best_err <= r->o->good_error;
 }
 
 static int
@@ -218,6 +209,8 @@ accept_sample(struct run *r, struct ntp_server *s,
 {
 	if (s->nsamples < NTP_MAXSAMPLES)
 		s->samples[s->nsamples++] = *smp;
+	if (smp->error < r->best_err)
+		r->best_err = smp->error;
 	s->reason = NTP_OK;
 	if (r->o->first_usable)
 		r->stop = 1;
@@ -382,7 +375,7 @@ step_servers(struct run *r, const struct timespec *now)
 			if (!ts_before(now, &deadline))
 				request_timeout(r, s);
 		}
-		if (s->q.state == Q_IDLE && (r->stop ||
+		if (s->q.state == Q_IDLE && (r->stop || server_enough(r, s) ||
 		    (calm && s->nreplies == 0)))
 			s->q.state = Q_DONE;
 		if (s->q.state == Q_IDLE && !ts_before(now, &s->q.next))
@@ -546,6 +539,7 @@ ntp_query(struct ntp_server *srv, size_t n, const struct ntp_query_opts *o,
 	r.o = o;
 	r.net = net;
 	r.fd4 = r.fd6 = -1;
+	r.best_err = HUGE_VAL;
 	r.pfd = calloc(n + 2, sizeof(*r.pfd));
 	r.pidx = calloc(n + 2, sizeof(*r.pidx));
 	init_servers(&r);

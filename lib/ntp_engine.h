@@ -26,11 +26,12 @@
  * The default sampling policy (samples == 0): one request to every server
  * at once; a server is asked again, at least `spacing` s after its
  * previous request and at most max_requests times in all, only while it
- * has not answered or its best error bound (delta/2 + precision terms) is
- * above good_error.  Once a usable sample is in and every server that
- * answered is done, servers that never answered get no further request:
- * a silent server costs at most one timeout more.  samples == N > 0 sends
- * exactly N requests to each server, `spacing` s apart.
+ * has not answered or the best error bound of the run so far (delta/2 +
+ * precision terms, over all servers) is above good_error.  Once a usable
+ * sample is in and every server that answered is done, servers that never
+ * answered get no further request: a silent server costs at most one
+ * timeout more.  samples == N > 0 sends exactly N requests to each server,
+ * `spacing` s apart.
  */
 struct ntp_query_opts {
 	int		version;	/* NTP version in requests, 1..4 */

@@ -12,7 +12,7 @@
 /*
  * Why a server was not used, with its detail: "no reply within 2 s (4
  * requests)", "name did not resolve (Name or service not known)",
- * "root distance too large (2.300 s > 1.5 s)"...  Returns buf.
+ * "root distance too large (over 1.5 s)"...  Returns buf.
  */
 const char *ntp_server_why(const struct ntp_server *s,
 	    const struct ntp_query_opts *o, char *buf, size_t len);
