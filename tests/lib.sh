@@ -286,7 +286,9 @@ ntpt_fake_clock() {
 	local calls=clock_settime,settimeofday,adjtimex,clock_adjtime
 	calls+=',?stime,?clock_settime64,?clock_adjtime64'
 	command -v strace >/dev/null || ntpt_skip "strace not installed"
-	strace -f -qq -e signal=none -e trace="$calls" \
+	# LeakSanitizer cannot stop the world under ptrace.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    strace -f -qq -e signal=none -e trace="$calls" \
 	    -e inject="$calls":retval=0 -o "$NTPT_TMP/strace.log" "$@"
 }
 
