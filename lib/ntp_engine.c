@@ -376,7 +376,7 @@ step_servers(struct run *r, const struct timespec *now)
 				request_timeout(r, s);
 		}
 		if (s->q.state == Q_IDLE && (r->stop || server_enough(r, s) ||
-		    (calm && s->nreplies == 0)))
+		    (calm && s->nreplies == 0 && s->nsent > 0)))
 			s->q.state = Q_DONE;
 		if (s->q.state == Q_IDLE && !ts_before(now, &s->q.next))
 			send_request(r, s, now);

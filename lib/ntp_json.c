@@ -1,0 +1,248 @@
+/*
+ * JSON output (ntp_json.h).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntp_json.h"
+
+#define MAXDECIMALS	17
+
+/*
+ * Length of the valid UTF-8 sequence at s (RFC 3629 §4: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* The escape for one byte below 0x80, or NULL when it stands as is. */
+static const char *
+escape_ascii(unsigned char c, char *tmp, size_t len)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	default:
+		if (c >= 0x20 && c != 0x7f)
+			return NULL;
+		snprintf(tmp, len, "\\u%04x", c);
+		return tmp;
+	}
+}
+
+/* Copy a piece only when it fits whole; count it anyway. */
+static void
+put(char *dst, size_t size, size_t *pos, int *full, const char *p,
+    size_t n)
+{
+	if (!*full && *pos + n < size) {
+		memcpy(dst + *pos, p, n);
+		dst[*pos + n] = '\0';
+	} else {
+		*full = 1;
+	}
+	*pos += n;
+}
+
+size_t
+ntp_json_escape(char *dst, size_t size, const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	const char *esc;
+	char tmp[8];
+	size_t pos = 0, n;
+	int full = 0;
+
+	if (size > 0)
+		dst[0] = '\0';
+	while (*s != '\0') {
+		if (*s < 0x80) {
+			esc = escape_ascii(*s, tmp, sizeof(tmp));
+			n = 1;
+			if (esc != NULL)
+				put(dst, size, &pos, &full, esc, strlen(esc));
+			else
+				put(dst, size, &pos, &full, (const char *)s, 1);
+		} else if ((n = utf8_len(s)) > 0) {
+			put(dst, size, &pos, &full, (const char *)s, n);
+		} else {
+			n = 1;
+			put(dst, size, &pos, &full, "\\ufffd", 6);
+		}
+		s += n;
+	}
+	return pos;
+}
+
+static int
+reserve(struct ntp_json *j, size_t more)
+{
+	size_t cap;
+	char *nb;
+
+	if (j->nomem)
+		return -1;
+	if (j->len + more < j->cap)
+		return 0;
+	cap = j->cap ? j->cap : 256;
+	while (cap <= j->len + more)
+		cap *= 2;
+	if ((nb = realloc(j->buf, cap)) == NULL) {
+		j->nomem = 1;
+		return -1;
+	}
+	j->buf = nb;
+	j->cap = cap;
+	return 0;
+}
+
+static void appendf(struct ntp_json *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+appendf(struct ntp_json *j, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || reserve(j, (size_t)n + 1) != 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(j->buf + j->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	j->len += (size_t)n;
+}
+
+static void
+append_string(struct ntp_json *j, const char *s)
+{
+	size_t n = ntp_json_escape(NULL, 0, s);
+
+	if (reserve(j, n + 3) != 0)
+		return;
+	j->buf[j->len++] = '"';
+	ntp_json_escape(j->buf + j->len, n + 1, s);
+	j->len += n;
+	j->buf[j->len++] = '"';
+	j->buf[j->len] = '\0';
+}
+
+static void
+key(struct ntp_json *j, const char *k)
+{
+	if (j->nkeys++ > 0)
+		appendf(j, ",");
+	append_string(j, k);
+	appendf(j, ":");
+}
+
+void
+ntp_json_begin(struct ntp_json *j)
+{
+	memset(j, 0, sizeof(*j));
+	appendf(j, "{");
+}
+
+void
+ntp_json_str(struct ntp_json *j, const char *k, const char *val)
+{
+	key(j, k);
+	if (val == NULL)
+		appendf(j, "null");
+	else
+		append_string(j, val);
+}
+
+void
+ntp_json_num(struct ntp_json *j, const char *k, double v, int decimals)
+{
+	key(j, k);
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > MAXDECIMALS)
+		decimals = MAXDECIMALS;
+	if (isfinite(v))
+		appendf(j, "%.*f", decimals, v);
+	else
+		appendf(j, "null");
+}
+
+void
+ntp_json_int(struct ntp_json *j, const char *k, long long v)
+{
+	key(j, k);
+	appendf(j, "%lld", v);
+}
+
+void
+ntp_json_bool(struct ntp_json *j, const char *k, int v)
+{
+	key(j, k);
+	appendf(j, "%s", v ? "true" : "false");
+}
+
+void
+ntp_json_null(struct ntp_json *j, const char *k)
+{
+	key(j, k);
+	appendf(j, "null");
+}
+
+const char *
+ntp_json_end(struct ntp_json *j)
+{
+	appendf(j, "}");
+	return j->nomem ? NULL : j->buf;
+}
+
+void
+ntp_json_free(struct ntp_json *j)
+{
+	free(j->buf);
+	memset(j, 0, sizeof(*j));
+}

@@ -1,0 +1,55 @@
+/*
+ * JSON output: one flat object a line, built in a growing buffer, with
+ * strings escaped (RFC 8259 §7) and numbers that are never NaN or
+ * infinite (null instead), for the front ends' -j output.
+ */
+#ifndef NTPC_JSON_H
+#define NTPC_JSON_H
+
+#include <stddef.h>
+
+/* An object under construction. */
+struct ntp_json {
+	char		*buf;
+	size_t		len;
+	size_t		cap;
+	int		nomem;		/* an allocation failed */
+	int		nkeys;
+};
+
+/*
+ * Escape src as the contents of a JSON string (without the quotes) into
+ * dst of size bytes, NUL-terminated when size > 0, like snprintf: returns
+ * the length of the whole escaped text, so a result >= size means it was
+ * cut (never in the middle of an escape or a character).  Quotes,
+ * backslashes, control characters and DEL are escaped; valid UTF-8 is
+ * kept; a byte that is not part of valid UTF-8 becomes \ufffd.
+ */
+size_t	ntp_json_escape(char *dst, size_t size, const char *src);
+
+/* Start an object: "{". */
+void	ntp_json_begin(struct ntp_json *j);
+
+/* Add "key":"escaped val", or "key":null when val is NULL. */
+void	ntp_json_str(struct ntp_json *j, const char *key, const char *val);
+
+/* Add "key":v with decimals digits after the point; null unless finite. */
+void	ntp_json_num(struct ntp_json *j, const char *key, double v,
+	    int decimals);
+
+/* Add "key":v for an integer. */
+void	ntp_json_int(struct ntp_json *j, const char *key, long long v);
+
+/* Add "key":true or "key":false. */
+void	ntp_json_bool(struct ntp_json *j, const char *key, int v);
+
+/* Add "key":null. */
+void	ntp_json_null(struct ntp_json *j, const char *key);
+
+/* Close the object; returns the text, or NULL when memory ran out. */
+const char *ntp_json_end(struct ntp_json *j);
+
+/* Free the buffer. */
+void	ntp_json_free(struct ntp_json *j);
+
+#endif /* NTPC_JSON_H */

@@ -1,0 +1,849 @@
+/*
+ * sntp: ask NTP servers for the time and, when told to, set the clock.
+ * A drop-in for NTP Classic sntp 4.2.8 over lib/: same options and
+ * output lines, but every server is asked in parallel, the answers go
+ * through the same selection as ntpdate, and the exit status says
+ * whether a usable server answered.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "ntp_clock.h"
+#include "ntp_engine.h"
+#include "ntp_json.h"
+#include "ntp_kod.h"
+#include "ntp_reason.h"
+#include "ntp_report.h"
+
+#define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
+	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
+	"[-o version] [-t timeout] [-c host]... [--wait|--no-wait]\n" \
+	"            [-j|--json] host..."
+#define NO_HOST "Must supply at least one of -b hostname, -c hostname, " \
+	"or hostname."
+#define RESOLVE_TIMEOUT	5.0	/* s for all names together */
+#define DEF_TIMEOUT	5.0	/* -t, s (classic) */
+#define DEF_GAP_MS	0.0	/* -g, ms (classic: 50) */
+#define MAXDIGITS	6	/* offset digits, at most (classic) */
+#define NAMEMAX		256	/* host names in messages are cut here */
+
+enum {
+	OPT_WAIT = 256,
+	OPT_NOWAIT,
+	OPT_HELP,
+	OPT_VERSION
+};
+
+struct options {
+	int		family;
+	int		debug;
+	int		step;		/* -S */
+	int		slew;		/* -s */
+	int		reserved;	/* -r: source port 123 */
+	int		nowait;
+	int		json;
+	int		version;
+	double		timeout;	/* s */
+	double		gap;		/* s */
+	double		steplimit;	/* s */
+	long		keyid;		/* -1: no -a */
+	const char	*kodfile;
+	const char	*logfile;
+	const char	**hosts;
+	size_t		nhosts;
+};
+
+/* One run: the servers and what became of them. */
+struct run {
+	const struct options *o;
+	struct ntp_query_opts qo;
+	struct ntp_server *srv;
+	size_t		n;
+	unsigned char	*cut;		/* --no-wait stopped before a reply */
+	struct ntp_selection sel;
+	int		chosen;
+	FILE		*log;
+	struct ntp_kod_db kod;
+	const char	*adjusted;	/* "step", "slew" or NULL */
+	const char	*error;		/* run-level failure, for JSON */
+};
+
+static void msg(const char *, ...) __attribute__((format(printf, 1, 2)));
+static void usage_error(void) __attribute__((noreturn));
+static void info_exit(int) __attribute__((noreturn));
+static void emit(const struct run *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static const struct option longopts[] = {
+	{ "ipv4",		no_argument,		NULL, '4' },
+	{ "ipv6",		no_argument,		NULL, '6' },
+	{ "authentication",	required_argument,	NULL, 'a' },
+	{ "broadcast",		required_argument,	NULL, 'b' },
+	{ "concurrent",		required_argument,	NULL, 'c' },
+	{ "debug-level",	no_argument,		NULL, 'd' },
+	{ "gap",		required_argument,	NULL, 'g' },
+	{ "json",		no_argument,		NULL, 'j' },
+	{ "kod",		required_argument,	NULL, 'K' },
+	{ "keyfile",		required_argument,	NULL, 'k' },
+	{ "logfile",		required_argument,	NULL, 'l' },
+	{ "steplimit",		required_argument,	NULL, 'M' },
+	{ "ntpversion",		required_argument,	NULL, 'o' },
+	{ "usereservedport",	no_argument,		NULL, 'r' },
+	{ "step",		no_argument,		NULL, 'S' },
+	{ "slew",		no_argument,		NULL, 's' },
+	{ "timeout",		required_argument,	NULL, 't' },
+	{ "wait",		no_argument,		NULL, OPT_WAIT },
+	{ "no-wait",		no_argument,		NULL, OPT_NOWAIT },
+	{ "help",		no_argument,		NULL, OPT_HELP },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void
+msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("sntp: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	va_end(ap);
+}
+
+/* A result line: to stdout, and appended to the -l file. */
+static void
+emit(const struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	if (r->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(r->log, fmt, ap);
+	va_end(ap);
+	fflush(r->log);
+}
+
+static void
+usage_error(void)
+{
+	fprintf(stderr, "%s\n", USAGE);
+	exit(EX_USAGE);
+}
+
+/* A name from the command line, fit for a terminal: controls as '?'. */
+static const char *
+clean(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
+		    '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* A decimal number: digits with an optional fraction, no sign. */
+static int
+parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	if (*s == '\0' || strspn(s, "0123456789.") != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Options with a numeric value; 0, or -1 after saying what is wrong. */
+static int
+parse_value(struct options *o, int c, const char *arg)
+{
+	double v;
+	long l;
+
+	switch (c) {
+	case 'a':
+		if (parse_long(arg, 1, 65535, &o->keyid) == 0)
+			return 0;
+		msg("-a: key id must be a number from 1 to 65535: %s", arg);
+		return -1;
+	case 'g':
+		if (parse_num(arg, 0, 60000, &v) == 0) {
+			o->gap = v / 1000;
+			return 0;
+		}
+		msg("-g: gap must be 0 to 60000 ms: %s", arg);
+		return -1;
+	case 'M':
+		if (parse_num(arg, 0, 86400000, &v) == 0) {
+			o->steplimit = v / 1000;
+			return 0;
+		}
+		msg("-M: step limit must be 0 to 86400000 ms: %s", arg);
+		return -1;
+	case 'o':
+		if (parse_long(arg, 1, 4, &l) == 0) {
+			o->version = (int)l;
+			return 0;
+		}
+		msg("-o: NTP version must be 1 to 4: %s", arg);
+		return -1;
+	default:	/* 't' */
+		if (parse_num(arg, 0, 3600, &v) == 0 && v > 0) {
+			o->timeout = v;
+			return 0;
+		}
+		msg("-t: timeout must be more than 0 and at most 3600 s: %s",
+		    arg);
+		return -1;
+	}
+}
+
+static void
+add_host(struct options *o, const char *host)
+{
+	o->hosts[o->nhosts++] = host;
+}
+
+static void
+info_exit(int version)
+{
+	if (version)
+		printf("sntp (ntpc) %s\n", NTPC_VERSION);
+	else
+		printf("%s\nSee sntp(1).\n", USAGE);
+	exit(0);
+}
+
+/* One option; 0, or -1 for a usage error. */
+static int
+parse_opt(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case 1:			/* a host among the options */
+	case 'c':
+		add_host(o, arg);
+		return 0;
+	case '4':
+	case '6':
+		o->family = c == '4' ? AF_INET : AF_INET6;
+		return 0;
+	case 'b':
+		msg("broadcast mode (-b) is not supported");
+		exit(EX_USAGE);
+	case 'd':
+		o->debug++;
+		return 0;
+	case 'j':
+		o->json = 1;
+		return 0;
+	case 'K':
+		o->kodfile = arg;
+		return 0;
+	case 'k':		/* accepted; unused until -a is supported */
+		return 0;
+	case 'l':
+		o->logfile = arg;
+		return 0;
+	case 'r':
+		o->reserved = 1;
+		return 0;
+	case 'S':
+	case 's':
+		*(c == 'S' ? &o->step : &o->slew) = 1;
+		return 0;
+	case OPT_WAIT:
+	case OPT_NOWAIT:
+		o->nowait = c == OPT_NOWAIT;
+		return 0;
+	case OPT_HELP:
+	case OPT_VERSION:
+		info_exit(c == OPT_VERSION);
+	case 'a':
+	case 'g':
+	case 'M':
+	case 'o':
+	case 't':
+		return parse_value(o, c, arg);
+	default:
+		return -1;
+	}
+}
+
+static void
+options_default(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->version = 4;
+	o->timeout = DEF_TIMEOUT;
+	o->gap = DEF_GAP_MS / 1000;
+	o->steplimit = NTP_STEP_THRESHOLD;
+	o->keyid = -1;
+	o->kodfile = NTP_KOD_PATH;
+}
+
+/* Hosts keep their command-line order, -c or not ("-" in optstring). */
+static void
+parse_args(struct options *o, int argc, char **argv)
+{
+	int c, bad = 0;
+
+	options_default(o);
+	if ((o->hosts = calloc((size_t)argc + 1, sizeof(*o->hosts))) == NULL) {
+		msg("%s", ntp_strerror(NTP_R_NOMEM));
+		exit(1);
+	}
+	while ((c = getopt_long(argc, argv, "-46a:b:c:dg:jK:k:l:M:o:rSst:",
+	    longopts, NULL)) != -1)
+		if (parse_opt(o, c, optarg) != 0)
+			bad = 1;
+	while (optind < argc)		/* after "--" */
+		add_host(o, argv[optind++]);
+	if (bad)
+		usage_error();
+	if (o->nhosts == 0) {
+		msg("%s", NO_HOST);
+		usage_error();
+	}
+}
+
+/* "host (address)", the address alone, or the name when unresolved. */
+static const char *
+server_label(const struct ntp_server *s, char *buf, size_t len)
+{
+	char name[NAMEMAX];
+
+	clean(s->host, name, sizeof(name));
+	if (s->addrlen == 0 || strcmp(s->host, s->addrstr) == 0)
+		snprintf(buf, len, "%s", s->addrlen ? s->addrstr : name);
+	else
+		snprintf(buf, len, "%s (%s)", name, s->addrstr);
+	return buf;
+}
+
+static int
+usable(const struct ntp_server *s)
+{
+	return ntp_server_best(s) != NULL &&
+	    (s->reason == NTP_OK || s->reason == NTP_R_NOT_BEST);
+}
+
+static const char *
+leap_word(int leap)
+{
+	static const char *const words[] = {
+		"no-leap", "add-leap", "del-leap", "unsync"
+	};
+
+	return words[leap & 3];
+}
+
+/* Decimal digits the server's precision supports: 2^-20 s gives 6. */
+static int
+digits(int precision)
+{
+	long d = lround(-precision * log10(2.0));
+
+	return d < 1 ? 1 : d > MAXDIGITS ? MAXDIGITS : (int)d;
+}
+
+/*
+ * Classic's line: "2026-11-22 01:21:51.906959 (+0000) +0.000220 +/-
+ * 0.000162 name address s10 no-leap", in local time of the reply (T4).
+ */
+static void
+print_line(const struct run *r, const struct ntp_server *s)
+{
+	const struct ntp_sample *b = ntp_server_best(s);
+	char date[32], zone[8], name[NAMEMAX];
+	struct tm tm;
+	time_t t = b->local.tv_sec;
+	int d = digits(b->precision);
+
+	localtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	clean(s->host, name, sizeof(name));
+	emit(r, "%s.%06ld (%s) %+.*f +/- %.*f %s%s%s s%d %s\n", date,
+	    b->local.tv_nsec / 1000, zone, d, b->offset, d, b->error,
+	    strcmp(s->host, s->addrstr) == 0 ? "" : name,
+	    strcmp(s->host, s->addrstr) == 0 ? "" : " ", s->addrstr,
+	    b->stratum, leap_word(b->leap));
+}
+
+static void
+print_lines(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (usable(&r->srv[i]))
+			print_line(r, &r->srv[i]);
+}
+
+/* Why each server was not usable; KoD database skips were told before. */
+static void
+report_reasons(const struct run *r)
+{
+	const struct ntp_server *s;
+	char why[256], label[NAMEMAX + 64];
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		s = &r->srv[i];
+		if (usable(s) || s->reason == NTP_R_KOD_DB)
+			continue;
+		if (r->cut[i] && !r->o->debug)
+			continue;	/* --no-wait asked for this */
+		server_label(s, label, sizeof(label));
+		if (r->cut[i])
+			msg("server %s: not waited for (--no-wait: another "
+			    "server answered first)", label);
+		else
+			msg("server %s: %s", label,
+			    ntp_server_why(s, &r->qo, why, sizeof(why)));
+	}
+}
+
+static void
+warn_no_majority(const struct run *r)
+{
+	if (r->sel.no_majority && r->sel.usable > 1)
+		msg("%zu servers disagree by %.6f s; no majority",
+		    r->sel.usable, r->sel.spread);
+}
+
+/* "45 s", "12 min", "3 h 20 min". */
+static const char *
+age_text(int64_t sec, char *buf, size_t len)
+{
+	if (sec < 0)
+		sec = 0;
+	if (sec < 120)
+		snprintf(buf, len, "%lld s", (long long)sec);
+	else if (sec < 7200)
+		snprintf(buf, len, "%lld min", (long long)(sec / 60));
+	else
+		snprintf(buf, len, "%lld h %lld min", (long long)(sec / 3600),
+		    (long long)(sec % 3600 / 60));
+	return buf;
+}
+
+static void
+kod_load(struct run *r)
+{
+	int err;
+
+	if (ntp_kod_load(&r->kod, r->o->kodfile, (int64_t)time(NULL),
+	    &err) != 0)
+		msg("KoD database %s: cannot read: %s; not using it",
+		    r->o->kodfile, ntp_kod_strerror(err));
+}
+
+/* RFC 5905 §7.4: a server that sent DENY or RSTR is not asked again. */
+static void
+kod_skip(struct run *r)
+{
+	const struct ntp_kod_entry *e;
+	struct ntp_server *s;
+	char age[32];
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		s = &r->srv[i];
+		if (s->reason != NTP_OK || s->addrlen == 0 ||
+		    (e = ntp_kod_lookup(&r->kod, s->addrstr)) == NULL)
+			continue;
+		s->reason = NTP_R_KOD_DB;
+		msg("server %s: skipped: KoD %s received %s ago (KoD "
+		    "database %s)", s->addrstr, e->code,
+		    age_text(now - e->when, age, sizeof(age)), r->kod.path);
+	}
+}
+
+/* The kiss a server sent after the origin check, if DENY or RSTR. */
+static const char *
+kod_code(const struct ntp_server *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrejects; i++) {
+		if (s->rejects[i] == NTP_R_KOD_DENY)
+			return "DENY";
+		if (s->rejects[i] == NTP_R_KOD_RSTR)
+			return "RSTR";
+	}
+	return NULL;
+}
+
+/* Record new kisses; a failure is one warning, never the exit status. */
+static void
+kod_record(struct run *r)
+{
+	const char *code;
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < r->n && err == 0; i++)
+		if ((code = kod_code(&r->srv[i])) != NULL)
+			(void)ntp_kod_add(&r->kod, r->srv[i].addrstr, now, code,
+			    &err);
+	if (err == 0 && ntp_kod_save(&r->kod, now, &err) == 0)
+		return;
+	msg("KoD database %s: cannot write: %s%s", r->kod.path,
+	    ntp_kod_strerror(err), err == ENOENT ?
+	    " (does the directory exist?)" : "");
+}
+
+static void
+debug_options(const struct run *r)
+{
+	const struct ntp_query_opts *q = &r->qo;
+
+	msg("debug: %zu server%s, timeout %g s, gap %g s, version %d, "
+	    "source port %s, %s", r->n, r->n == 1 ? "" : "s", q->timeout,
+	    q->gap, q->version, q->port ? "123" : "ephemeral",
+	    q->first_usable ? "first usable reply wins (--no-wait)" :
+	    "waiting for every server");
+}
+
+static void
+debug_sample(const char *label, size_t k, const struct ntp_sample *m)
+{
+	msg("debug: %s: sample %zu: offset %+.9f delay %.9f error %.9f "
+	    "root distance %.9f stratum %d leap %d precision %d", label, k,
+	    m->offset, m->delay, m->error, m->rootdist, m->stratum, m->leap,
+	    m->precision);
+}
+
+static void
+debug_server(const struct run *r, size_t idx)
+{
+	const struct ntp_server *s = &r->srv[idx];
+	char label[NAMEMAX + 64], why[256], ref[32];
+	size_t i;
+
+	server_label(s, label, sizeof(label));
+	msg("debug: %s: %d request%s, %d authentic repl%s, %zu sample%s",
+	    label, s->nsent, s->nsent == 1 ? "" : "s", s->nreplies,
+	    s->nreplies == 1 ? "y" : "ies", s->nsamples,
+	    s->nsamples == 1 ? "" : "s");
+	if (s->nreplies > 0)
+		msg("debug: %s: last reply: stratum %d, leap %d, precision "
+		    "%d, refid [%s], root delay %.6f, root dispersion %.6f",
+		    label, s->last.stratum, s->last.leap, s->last.precision,
+		    ntp_refid_str(s->last.refid, s->last.stratum, ref,
+		    sizeof(ref)), ntp_short_to_sec(s->last.rootdelay),
+		    ntp_short_to_sec(s->last.rootdisp));
+	for (i = 0; i < s->nsamples; i++)
+		debug_sample(label, i + 1, &s->samples[i]);
+	for (i = 0; i < s->nrejects; i++)
+		msg("debug: %s: rejected: %s", label,
+		    ntp_strerror(s->rejects[i]));
+	msg("debug: %s: verdict: %s", label, (int)idx == r->chosen ?
+	    "selected" : usable(s) ? "usable, not selected" : r->cut[idx] ?
+	    "not waited for" : ntp_server_why(s, &r->qo, why, sizeof(why)));
+}
+
+static void
+emit_json(const struct run *r, struct ntp_json *j)
+{
+	const char *text = ntp_json_end(j);
+
+	if (text != NULL)
+		emit(r, "%s\n", text);
+	else
+		msg("%s", ntp_strerror(NTP_R_NOMEM));
+	ntp_json_free(j);
+}
+
+static const char *
+json_reason(const struct run *r, size_t idx)
+{
+	if (usable(&r->srv[idx]))
+		return "ok";
+	if (r->cut[idx])
+		return "not_waited_for";
+	return ntp_reason_name(r->srv[idx].reason);
+}
+
+/* Stratum and leap: the best sample's, else the last authentic reply's. */
+static void
+json_header(struct ntp_json *j, const struct ntp_server *s)
+{
+	const struct ntp_sample *b = ntp_server_best(s);
+
+	if (b != NULL) {
+		ntp_json_int(j, "stratum", b->stratum);
+		ntp_json_str(j, "leap", leap_word(b->leap));
+	} else if (s->nreplies > 0) {
+		ntp_json_int(j, "stratum", s->last.stratum);
+		ntp_json_str(j, "leap", leap_word(s->last.leap));
+	} else {
+		ntp_json_null(j, "stratum");
+		ntp_json_null(j, "leap");
+	}
+}
+
+static void
+json_server(const struct run *r, size_t idx)
+{
+	const struct ntp_server *s = &r->srv[idx];
+	const struct ntp_sample *b = ntp_server_best(s);
+	struct ntp_json j;
+
+	ntp_json_begin(&j);
+	ntp_json_str(&j, "host", s->host);
+	ntp_json_str(&j, "address", s->addrlen ? s->addrstr : NULL);
+	json_header(&j, s);
+	ntp_json_num(&j, "offset", b ? b->offset : NAN, 9);
+	ntp_json_num(&j, "delay", b ? b->delay : NAN, 9);
+	ntp_json_num(&j, "error", b ? b->error : NAN, 9);
+	ntp_json_num(&j, "root_distance", b ? b->rootdist : NAN, 9);
+	ntp_json_bool(&j, "usable", usable(s));
+	ntp_json_bool(&j, "selected", (int)idx == r->chosen);
+	ntp_json_str(&j, "reason", json_reason(r, idx));
+	ntp_json_int(&j, "requests", s->nsent);
+	emit_json(r, &j);
+}
+
+static void
+json_result(const struct run *r, int ok)
+{
+	const struct ntp_server *c = r->chosen >= 0 ? &r->srv[r->chosen] :
+	    NULL;
+	struct ntp_json j;
+	size_t i, m = 0;
+
+	for (i = 0; i < r->n; i++)
+		m += usable(&r->srv[i]);
+	ntp_json_begin(&j);
+	ntp_json_bool(&j, "result", ok);
+	ntp_json_str(&j, "selected", c ? c->addrstr : NULL);
+	ntp_json_num(&j, "offset", c ? ntp_server_best(c)->offset : NAN, 9);
+	ntp_json_int(&j, "servers", (long long)r->n);
+	ntp_json_int(&j, "usable", (long long)m);
+	ntp_json_bool(&j, "no_majority", r->sel.no_majority &&
+	    r->sel.usable > 1);
+	ntp_json_str(&j, "adjusted", r->adjusted);
+	ntp_json_str(&j, "error", r->error);
+	emit_json(r, &j);
+}
+
+static void
+print_json(const struct run *r, int ok)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		json_server(r, i);
+	json_result(r, ok);
+}
+
+static enum ntp_adj_mode
+adj_mode(const struct options *o)
+{
+	if (o->step && o->slew)
+		return NTP_ADJ_AUTO;
+	return o->step ? NTP_ADJ_STEP : NTP_ADJ_SLEW;
+}
+
+/* -S/-s: correct the clock by the selected server's offset. */
+static int
+apply(struct run *r)
+{
+	const struct ntp_sample *b = ntp_server_best(&r->srv[r->chosen]);
+	const struct ntp_clock_ops *clk = ntp_clock_system();
+	enum ntp_adj_kind kind;
+	int rc;
+
+	if (ntp_clock_decide(b->offset, adj_mode(r->o), r->o->steplimit,
+	    &kind) != 0) {
+		msg("offset %+.6f s is too large to slew (adjtime accepts at "
+		    "most %.0f s); %s", b->offset, NTP_SLEW_MAX, r->o->step ?
+		    "lower the step limit (-M)" : "use -S to step");
+		r->error = ntp_reason_name(NTP_R_SLEW_TOO_BIG);
+		return 1;
+	}
+	rc = kind == NTP_DO_STEP ? ntp_clock_step(clk, b->offset_ns, NULL) :
+	    ntp_clock_slew(clk, b->offset_ns);
+	if (rc != 0) {
+		msg("cannot %s the clock: %s", kind == NTP_DO_STEP ? "step" :
+		    "slew", strerror(errno));
+		r->error = kind == NTP_DO_STEP ? "step_failed" : "slew_failed";
+		return 1;
+	}
+	r->adjusted = kind == NTP_DO_STEP ? "step" : "slew";
+	if (r->o->debug)
+		msg("debug: %s the clock by %+.9f s", kind == NTP_DO_STEP ?
+		    "stepped" : "slewing", b->offset);
+	return 0;
+}
+
+static int
+start_failed(struct run *r, int reason)
+{
+	int err = errno;
+
+	if (reason == NTP_R_PORT_IN_USE)
+		msg("port %d is in use (is an NTP daemon running?); run "
+		    "without -r", NTP_PORT);
+	else if (reason == NTP_R_PORT_PERM)
+		msg("cannot bind port %d: %s; run as root, or without -r",
+		    NTP_PORT, strerror(err));
+	else
+		msg("%s: %s", ntp_strerror(reason), strerror(err));
+	r->error = ntp_reason_name(reason);
+	if (r->o->json)
+		json_result(r, 0);
+	return 1;
+}
+
+static void
+setup_query(struct run *r)
+{
+	const struct options *o = r->o;
+
+	ntp_query_opts_default(&r->qo);
+	r->qo.version = o->version;
+	r->qo.timeout = o->timeout;
+	r->qo.gap = o->gap;
+	r->qo.port = o->reserved ? NTP_PORT : 0;
+	r->qo.first_usable = o->nowait;
+}
+
+/* Servers that were still waiting when --no-wait stopped the run. */
+static void
+mark_cut(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; r->o->nowait && i < r->n; i++)
+		r->cut[i] = r->srv[i].reason == NTP_OK &&
+		    r->srv[i].nsamples == 0;
+}
+
+static int
+query(struct run *r)
+{
+	size_t i;
+	int reason = 0, ok;
+
+	setup_query(r);
+	if (r->o->debug)
+		debug_options(r);
+	kod_skip(r);
+	if (ntp_query(r->srv, r->n, &r->qo, ntp_net_system(), &reason) != 0)
+		return start_failed(r, reason);
+	kod_record(r);
+	mark_cut(r);
+	r->chosen = ntp_choose(r->srv, r->n, &r->sel);
+	for (i = 0; r->o->debug && i < r->n; i++)
+		debug_server(r, i);
+	if (!r->o->json)
+		print_lines(r);
+	report_reasons(r);
+	warn_no_majority(r);
+	ok = r->chosen >= 0;
+	if (!ok)
+		r->error = "no_usable_server";
+	else if (r->o->step || r->o->slew)
+		ok = apply(r) == 0;
+	if (r->o->json)
+		print_json(r, ok);
+	return ok ? 0 : 1;
+}
+
+static void
+open_log(struct run *r)
+{
+	if (r->o->logfile == NULL)
+		return;
+	if ((r->log = fopen(r->o->logfile, "ae")) == NULL)
+		msg("log file %s: cannot open: %s", r->o->logfile,
+		    strerror(errno));
+}
+
+static int
+sntp(const struct options *o)
+{
+	struct run r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.chosen = -1;
+	open_log(&r);
+	if (ntp_resolve(o->hosts, o->nhosts, o->family, RESOLVE_TIMEOUT,
+	    &r.srv, &r.n) != 0 ||
+	    (r.cut = calloc(r.n + 1, sizeof(*r.cut))) == NULL) {
+		msg("%s", ntp_strerror(NTP_R_NOMEM));
+		rc = 1;
+	} else {
+		kod_load(&r);
+		rc = query(&r);
+		ntp_kod_free(&r.kod);
+	}
+	free(r.cut);
+	ntp_servers_free(r.srv, r.n);
+	if (r.log != NULL)
+		fclose(r.log);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	int rc;
+
+	parse_args(&o, argc, argv);
+	if (o.keyid >= 0) {
+		msg("authentication is not supported yet");
+		rc = 1;
+	} else {
+		rc = sntp(&o);
+	}
+	free(o.hosts);
+	return rc;
+}
