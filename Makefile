@@ -119,3 +119,5 @@ clean:
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)
+
+.SECONDARY:

@@ -18,6 +18,7 @@
 
 #include "ntp_clock.h"
 #include "ntp_engine.h"
+#include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
 
@@ -84,37 +85,6 @@ usage(void)
 	exit(2);
 }
 
-/* A decimal number of seconds: digits with an optional fraction. */
-static int
-parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (*s == '\0' || strspn(s, "0123456789.") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_int(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int
 parse_opt(struct options *o, int c, const char *arg)
 {
@@ -128,7 +98,7 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->family = AF_INET6;
 		break;
 	case 'a':
-		if (parse_int(arg, 1, LONG_MAX, &o->keyid) != 0) {
+		if (ntp_parse_long(arg, 1, LONG_MAX, &o->keyid) != 0) {
 			fprintf(stderr, "ntpdate: encryption key %s invalid\n",
 			    arg);
 			return -1;
@@ -144,8 +114,8 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->debug++;
 		break;
 	case 'e':
-		if (parse_seconds(arg, &o->authdelay) != 0 ||
-		    o->authdelay >= 1) {
+		if (ntp_parse_decimal(arg, 0, 0.999999999,
+		    &o->authdelay) != 0) {
 			fprintf(stderr,
 			    "ntpdate: encryption delay %s is unlikely\n", arg);
 			return -1;
@@ -155,15 +125,14 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->keyfile = arg;
 		break;
 	case 'o':
-		if (parse_int(arg, INT_MIN, INT_MAX, &v) != 0 || v < 1 ||
-		    v > 4) {
+		if (ntp_parse_long(arg, 1, 4, &v) != 0) {
 			fprintf(stderr, "ntpdate: version must be 1 to 4\n");
 			return -1;
 		}
 		o->version = (int)v;
 		break;
 	case 'p':
-		if (parse_int(arg, 1, NTP_MAXSAMPLES, &v) != 0) {
+		if (ntp_parse_long(arg, 1, NTP_MAXSAMPLES, &v) != 0) {
 			fprintf(stderr,
 			    "ntpdate: number of samples (%s) is invalid\n",
 			    arg);
@@ -178,8 +147,7 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->use_syslog = 1;
 		break;
 	case 't':
-		if (parse_seconds(arg, &o->timeout) != 0 ||
-		    o->timeout <= 0 || o->timeout > 3600) {
+		if (ntp_parse_decimal(arg, 1e-3, 3600, &o->timeout) != 0) {
 			fprintf(stderr,
 			    "ntpdate: timeout %s is undecipherable\n", arg);
 			return -1;

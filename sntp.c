@@ -22,6 +22,7 @@
 #include "ntp_engine.h"
 #include "ntp_json.h"
 #include "ntp_kod.h"
+#include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
 
@@ -160,37 +161,6 @@ clean(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-/* A decimal number: digits with an optional fraction, no sign. */
-static int
-parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	if (*s == '\0' || strspn(s, "0123456789.") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_long(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Options with a numeric value; 0, or -1 after saying what is wrong. */
 static int
 parse_value(struct options *o, int c, const char *arg)
@@ -200,33 +170,33 @@ parse_value(struct options *o, int c, const char *arg)
 
 	switch (c) {
 	case 'a':
-		if (parse_long(arg, 1, 65535, &o->keyid) == 0)
+		if (ntp_parse_long(arg, 1, 65535, &o->keyid) == 0)
 			return 0;
 		msg("-a: key id must be a number from 1 to 65535: %s", arg);
 		return -1;
 	case 'g':
-		if (parse_num(arg, 0, 60000, &v) == 0) {
+		if (ntp_parse_decimal(arg, 0, 60000, &v) == 0) {
 			o->gap = v / 1000;
 			return 0;
 		}
 		msg("-g: gap must be 0 to 60000 ms: %s", arg);
 		return -1;
 	case 'M':
-		if (parse_num(arg, 0, 86400000, &v) == 0) {
+		if (ntp_parse_decimal(arg, 0, 86400000, &v) == 0) {
 			o->steplimit = v / 1000;
 			return 0;
 		}
 		msg("-M: step limit must be 0 to 86400000 ms: %s", arg);
 		return -1;
 	case 'o':
-		if (parse_long(arg, 1, 4, &l) == 0) {
+		if (ntp_parse_long(arg, 1, 4, &l) == 0) {
 			o->version = (int)l;
 			return 0;
 		}
 		msg("-o: NTP version must be 1 to 4: %s", arg);
 		return -1;
 	default:	/* 't' */
-		if (parse_num(arg, 0, 3600, &v) == 0 && v > 0) {
+		if (ntp_parse_decimal(arg, 0, 3600, &v) == 0 && v > 0) {
 			o->timeout = v;
 			return 0;
 		}
