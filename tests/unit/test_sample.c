@@ -1,0 +1,915 @@
+/*
+ * Unit tests for lib/ntp_sample.c: offset and delay from T1..T4, the
+ * era-resolved offset, dispersion and root distance, and the reply and
+ * sample checks, one test per reason.
+ *
+ * Expected values are worked out by hand (timestamps chosen as sums of
+ * powers of two so that 32.32 and nanoseconds are both exact); calendar
+ * seconds and the hex forms of timestamps come from Python's datetime.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntp_pkt.h"
+#include "ntp_reason.h"
+#include "ntp_sample.h"
+#include "ntp_ts.h"
+
+#define NS		1000000000LL
+#define FX_SEC		4294967296LL		/* 1 s in 32.32 */
+#define UNIX_2026	1767225600LL		/* 2026-01-01T00:00:00Z */
+#define NTP_2026	0xed00378000000000ULL	/* the same, on the wire */
+#define UNIX_ERA1	2085978496LL		/* 2036-02-07T06:28:16Z */
+#define UNIX_2040_07_01	2224756800LL		/* 2040-07-01T12Z */
+#define YEARS3		94608000LL		/* 3 * 365 * 86400 s */
+
+static struct timespec
+mkts(int64_t sec, long nsec)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = nsec;
+	return ts;
+}
+
+/* ---- ntp_offset_delay ------------------------------------------------ */
+
+struct od_vec {
+	uint64_t	t1, t2, t3, t4;
+	int64_t		offset_fx, delay_fx;
+	const char	*what;
+};
+
+/*
+ * B = 2026-01-01T00:00:00Z.  In each case the server's clock is off by
+ * theta, the path takes delta/2 each way and the server holds the request
+ * for a known time; theta and delta are then the expected values.
+ */
+static const struct od_vec od_vecs[] = {
+	{ NTP_2026, NTP_2026, NTP_2026, NTP_2026, 0, 0, "all equal" },
+	/* theta +0.25, one way 0.0625, server holds 0.0078125:
+	 * T2 = B+0.3125, T3 = B+0.3203125, T4 = B+0.1328125 */
+	{ NTP_2026, NTP_2026 + 0x50000000, NTP_2026 + 0x52000000,
+	    NTP_2026 + 0x22000000, 0x40000000, 0x20000000, "+0.25 s" },
+	/* theta -1.5, one way 0.015625, server holds 2^-9:
+	 * T2 = B-1.484375, T3 = T2+0.001953125, T4 = B+0.033203125 */
+	{ NTP_2026, NTP_2026 - 0x17c000000ULL, NTP_2026 - 0x17b800000ULL,
+	    NTP_2026 + 0x08800000, -0x180000000LL, 0x08000000, "-1.5 s" },
+	/* theta 16 units (3.7 ns), delta 32 units */
+	{ NTP_2026, NTP_2026 + 0x20, NTP_2026 + 0x20, NTP_2026 + 0x20,
+	    0x10, 0x20, "sub-microsecond" },
+	/* theta -16 units, delta 0 */
+	{ NTP_2026, NTP_2026 - 0x10, NTP_2026 - 0x10, NTP_2026,
+	    -0x10, 0, "negative sub-microsecond" },
+	/* server 3 years ahead: T2 = B+3y+0.5, T3 = T2+0.25, T4 = B+1.25 */
+	{ NTP_2026, NTP_2026 + ((uint64_t)YEARS3 << 32) + 0x80000000ULL,
+	    NTP_2026 + ((uint64_t)YEARS3 << 32) + 0xc0000000ULL,
+	    NTP_2026 + 0x140000000ULL, YEARS3 << 32, 0x100000000LL,
+	    "+3 years" },
+	/* server 3 years behind, same path */
+	{ NTP_2026, NTP_2026 - ((uint64_t)YEARS3 << 32) + 0x80000000ULL,
+	    NTP_2026 - ((uint64_t)YEARS3 << 32) + 0xc0000000ULL,
+	    NTP_2026 + 0x140000000ULL, -(YEARS3 << 32), 0x100000000LL,
+	    "-3 years" },
+	/* T1 06:28:15.5, T2 06:28:16.25, T3 06:28:16.375, T4 06:28:15.9375:
+	 * theta = (0.75 + 0.4375) / 2 = 0.59375, delta = 0.4375 - 0.125 */
+	{ 0xffffffff80000000ULL, 0x0000000040000000ULL,
+	    0x0000000060000000ULL, 0xfffffffff0000000ULL,
+	    0x98000000LL, 0x50000000LL, "across the 2036 wrap" },
+	/* T1 16.25, T2 = T3 15.875, T4 16.5 (era 1 client, era 0 server):
+	 * theta = (-0.375 - 0.625) / 2 = -0.5, delta = 0.25 */
+	{ 0x0000000040000000ULL, 0xffffffffe0000000ULL,
+	    0xffffffffe0000000ULL, 0x0000000080000000ULL,
+	    -0x80000000LL, 0x40000000LL, "across the wrap, backwards" },
+};
+#define N_OD_VECS	((int)(sizeof(od_vecs) / sizeof(od_vecs[0])))
+
+START_TEST(test_offset_delay_vectors)
+{
+	const struct od_vec *v = &od_vecs[_i];
+	int64_t off = 12345, del = 12345;
+
+	ck_assert_int_eq(ntp_offset_delay(v->t1, v->t2, v->t3, v->t4, &off,
+	    &del), 0);
+	ck_assert_msg(off == v->offset_fx, "%s: offset %" PRId64 " want %"
+	    PRId64, v->what, off, v->offset_fx);
+	ck_assert_msg(del == v->delay_fx, "%s: delay %" PRId64 " want %"
+	    PRId64, v->what, del, v->delay_fx);
+}
+END_TEST
+
+/* (T4 - T1) - (T3 - T2) that does not fit 64 bits is refused. */
+START_TEST(test_offset_delay_overflow)
+{
+	int64_t off, del;
+
+	ck_assert_int_eq(ntp_offset_delay(0, 0x8000000000000000ULL, 0,
+	    0x7fffffffffffffffULL, &off, &del), NTP_R_DELAY);
+}
+END_TEST
+
+/* ---- ntp_sample_make ------------------------------------------------- */
+
+static void
+reply_times(struct ntp_pkt *p, uint64_t t2, uint64_t t3)
+{
+	memset(p, 0, sizeof(*p));
+	p->leap = NTP_LEAP_NONE;
+	p->version = 4;
+	p->mode = NTP_MODE_SERVER;
+	p->stratum = 2;
+	p->precision = -20;
+	p->refid = 0xc0000201U;
+	p->rec = t2;
+	p->xmt = t3;
+}
+
+/* The +0.25 s vector above, with root delay 1/32 s, root disp 1/64 s. */
+START_TEST(test_sample_make_fields)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0);
+	struct timespec t4 = mkts(UNIX_2026, 132812500);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+	/* 2^-20 (server) + 2^-23 (local) */
+	const double prec = 1.0728836059570312e-06;
+
+	reply_times(&p, NTP_2026 + 0x50000000, NTP_2026 + 0x52000000);
+	p.rootdelay = 0x00000800U;
+	p.rootdisp = 0x00000400U;
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -23, &s), 0);
+	ck_assert_uint_eq(s.t1, NTP_2026);
+	ck_assert_uint_eq(s.t2, NTP_2026 + 0x50000000);
+	ck_assert_uint_eq(s.t3, NTP_2026 + 0x52000000);
+	ck_assert_uint_eq(s.t4, NTP_2026 + 0x22000000);
+	ck_assert_int_eq(s.local.tv_sec, UNIX_2026);
+	ck_assert_int_eq(s.local.tv_nsec, 132812500);
+	ck_assert_int_eq(s.offset_ns, 250000000);
+	ck_assert_double_eq(s.offset, 0.25);
+	ck_assert_double_eq(s.delay, 0.125);
+	ck_assert_double_eq(s.rootdelay, 0.03125);
+	ck_assert_double_eq(s.rootdisp, 0.015625);
+	/* epsilon = 2^-20 + 2^-23 + PHI * 0.125 */
+	ck_assert_double_eq_tol(s.disp, prec + 15e-6 * 0.125, 1e-15);
+	/* error = delta / 2 + precision terms */
+	ck_assert_double_eq_tol(s.error, 0.0625 + prec, 1e-15);
+	/* lambda = (1/32 + 1/8) / 2 + 1/64 + epsilon = 0.09375 + epsilon */
+	ck_assert_double_eq_tol(s.rootdist, 0.093752947883605955, 1e-15);
+	ck_assert_int_eq(s.stratum, 2);
+	ck_assert_int_eq(s.leap, 0);
+	ck_assert_int_eq(s.precision, -20);
+	ck_assert_uint_eq(s.refid, 0xc0000201U);
+}
+END_TEST
+
+/*
+ * chronyd with "local stratum 10" sends root delay and dispersion 0: the
+ * root distance is still at least MINDISP / 2.  delta = 2^-8 s,
+ * theta = -2^-9 s, both precisions 2^-23.
+ */
+START_TEST(test_rootdist_zero_root_is_mindisp_half)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0), t4 = mkts(UNIX_2026, 3906250);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, NTP_2026, NTP_2026);
+	p.stratum = 10;
+	p.precision = -23;
+	p.refid = 0x7f7f0101U;
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -23, &s), 0);
+	ck_assert_double_eq(s.delay, 0.00390625);
+	ck_assert_int_eq(s.offset_ns, -1953125);
+	ck_assert_double_eq(s.rootdelay, 0);
+	ck_assert_double_eq(s.rootdisp, 0);
+	/* 0.01 / 2 + 2^-22 + PHI * 2^-8 */
+	ck_assert_double_eq_tol(s.rootdist, 0.0050002970123291021, 1e-15);
+	ck_assert_double_ge(s.rootdist, NTP_MINDISP / 2);
+}
+END_TEST
+
+/* A delay of exactly zero: lambda = MINDISP / 2 + precision terms. */
+START_TEST(test_rootdist_zero_delay)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0), t4 = t1;
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, NTP_2026 + 0x80000000ULL, NTP_2026 + 0x80000000ULL);
+	p.precision = -10;
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -10, &s), 0);
+	ck_assert_double_eq(s.delay, 0);
+	ck_assert_int_eq(s.offset_ns, 500000000);
+	ck_assert_double_eq_tol(s.disp, 0x1p-9, 1e-15);
+	ck_assert_double_eq_tol(s.error, 0x1p-9, 1e-15);
+	ck_assert_double_eq_tol(s.rootdist, 0.005 + 0x1p-9, 1e-15);
+}
+END_TEST
+
+struct era_vec {
+	int64_t		t1_sec;
+	long		t1_ns;
+	int64_t		t4_sec;
+	long		t4_ns;
+	uint64_t	t2, t3;
+	int64_t		offset_ns;
+	double		delay;
+	const char	*what;
+};
+
+static const struct era_vec era_vecs[] = {
+	/* Local 1970-01-12T13:46:40, server 2040-07-01T12:00:00.0625 at
+	 * T2 = T3; delta 0.125: theta = 2223756800 s, over 2^31 s. */
+	{ 1000000, 0, 1000000, 125000000, 0x084596c010000000ULL,
+	    0x084596c010000000ULL, 2223756800000000000LL, 0.125,
+	    "1970 clock, 2040 server" },
+	/* Local 1970, server 2026-01-01T00:00:00.125: 56 years, no wrap. */
+	{ 1000000, 0, 1000000, 250000000, 0xed00378020000000ULL,
+	    0xed00378020000000ULL, 1766225600000000000LL, 0.25,
+	    "1970 clock, 2026 server" },
+	/* 2026 clock, server 3 years ahead and behind. */
+	{ UNIX_2026, 0, UNIX_2026, 250000000, 0xf2a3d20020000000ULL,
+	    0xf2a3d20020000000ULL, YEARS3 * NS, 0.25, "+3 years" },
+	{ UNIX_2026, 0, UNIX_2026, 250000000, 0xe75c9d0020000000ULL,
+	    0xe75c9d0020000000ULL, -YEARS3 * NS, 0.25, "-3 years" },
+	/* T1/T4 just before the 2036 wrap, T2/T3 just after. */
+	{ UNIX_ERA1 - 1, 500000000, UNIX_ERA1 - 1, 937500000,
+	    0x0000000040000000ULL, 0x0000000060000000ULL, 593750000, 0.3125,
+	    "era 0 clock, era 1 server" },
+	/* T1/T4 just after, T2/T3 just before. */
+	{ UNIX_ERA1, 250000000, UNIX_ERA1, 500000000,
+	    0xffffffffe0000000ULL, 0xffffffffe0000000ULL, -500000000, 0.25,
+	    "era 1 clock, era 0 server" },
+	/* Both in era 1 (2040), offset +1.5 s. */
+	{ UNIX_2040_07_01, 0, UNIX_2040_07_01, 500000000,
+	    0x084596c1c0000000ULL, 0x084596c1c0000000ULL, 1500000000, 0.5,
+	    "era 1 both" },
+};
+#define N_ERA_VECS	((int)(sizeof(era_vecs) / sizeof(era_vecs[0])))
+
+START_TEST(test_era_offset_resolved)
+{
+	const struct era_vec *v = &era_vecs[_i];
+	struct timespec t1 = mkts(v->t1_sec, v->t1_ns);
+	struct timespec t4 = mkts(v->t4_sec, v->t4_ns);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, v->t2, v->t3);
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -20, &s), 0);
+	ck_assert_msg(s.offset_ns == v->offset_ns, "%s: offset_ns %" PRId64
+	    " want %" PRId64, v->what, s.offset_ns, v->offset_ns);
+	ck_assert_double_eq_tol(s.offset, (double)v->offset_ns / 1e9,
+	    fabs((double)v->offset_ns) * 1e-15 + 1e-12);
+	ck_assert_double_eq(s.delay, v->delay);
+}
+END_TEST
+
+/*
+ * The plain signed difference is 2^32 s off for the 1970/2040 case; the
+ * build-date pivot puts it right.
+ */
+START_TEST(test_era_1970_clock_2040_server_plain_diff_wraps)
+{
+	struct timespec t1 = mkts(1000000, 0), t4 = mkts(1000000, 125000000);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+	int64_t off, del;
+
+	reply_times(&p, 0x084596c010000000ULL, 0x084596c010000000ULL);
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -20, &s), 0);
+	ck_assert_int_eq(ntp_offset_delay(s.t1, s.t2, s.t3, s.t4, &off,
+	    &del), 0);
+	/* 2223756800 - 2^32 = -2071210496 s */
+	ck_assert_int_eq(off, -2071210496LL * FX_SEC);
+	ck_assert_int_eq(s.offset_ns - ntp_fx_to_ns(off), FX_SEC * NS);
+	ck_assert_int_eq(s.offset_ns, 2223756800000000000LL);
+}
+END_TEST
+
+/* delta = 0.001 - 0.00390625 s, far beyond 2^-20 + 2^-20. */
+START_TEST(test_reject_negative_delay)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0), t4 = mkts(UNIX_2026, 1000000);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, NTP_2026 + 0x80000000ULL, NTP_2026 + 0x81000000ULL);
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -20, &s), NTP_R_DELAY);
+}
+END_TEST
+
+/* delta = -2^-21 s, within the precision: accepted as zero. */
+START_TEST(test_negative_delay_within_precision_is_zero)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0), t4 = t1;
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, NTP_2026 + 0x80000000ULL, NTP_2026 + 0x80000800ULL);
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -20, &s), 0);
+	ck_assert_double_eq(s.delay, 0);
+}
+END_TEST
+
+/* A 9 s round trip is not a measurement. */
+START_TEST(test_reject_absurd_delay)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0), t4 = mkts(UNIX_2026 + 9, 0);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, NTP_2026 + 0x100000000ULL, NTP_2026 + 0x100000000ULL);
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -20, &s), NTP_R_DELAY);
+}
+END_TEST
+
+/* ---- ntp_check_sample ------------------------------------------------ */
+
+START_TEST(test_limits_default)
+{
+	struct ntp_limits l;
+
+	ntp_limits_default(&l);
+	ck_assert_double_eq(l.maxdist, 1.5);
+	ck_assert_double_eq(l.maxrefage, 86400.0);
+}
+END_TEST
+
+/* Root dispersion 1.5 s puts lambda over the 1.5 s default. */
+START_TEST(test_reject_rootdist)
+{
+	struct timespec t1 = mkts(UNIX_2026, 0), t4 = mkts(UNIX_2026, 3906250);
+	struct ntp_limits l;
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	ntp_limits_default(&l);
+	reply_times(&p, NTP_2026, NTP_2026);
+	p.rootdisp = 0x00018000U;
+	ck_assert_int_eq(ntp_sample_make(&p, &t1, &t4, -20, &s), 0);
+	ck_assert_double_gt(s.rootdist, 1.5);
+	ck_assert_int_eq(ntp_check_sample(&s, &l), NTP_R_ROOTDIST);
+	/* chrony's 3 s limit accepts it. */
+	l.maxdist = 3.0;
+	ck_assert_int_eq(ntp_check_sample(&s, &l), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_rootdist_limit_boundary)
+{
+	struct ntp_limits l;
+	struct ntp_sample s;
+
+	ntp_limits_default(&l);
+	memset(&s, 0, sizeof(s));
+	s.rootdist = 1.5;
+	ck_assert_int_eq(ntp_check_sample(&s, &l), NTP_OK);
+	s.rootdist = 1.5000001;
+	ck_assert_int_eq(ntp_check_sample(&s, &l), NTP_R_ROOTDIST);
+	s.rootdist = NAN;
+	ck_assert_int_eq(ntp_check_sample(&s, &l), NTP_R_ROOTDIST);
+	s.rootdist = INFINITY;
+	ck_assert_int_eq(ntp_check_sample(&s, &l), NTP_R_ROOTDIST);
+}
+END_TEST
+
+/* ---- ntp_check_reply ------------------------------------------------- */
+
+#define NONCE		0x5a3c910e77d248b1ULL
+/* 2026-03-01T10:00:00.123 and 60 s before. */
+#define GOOD_REC	0xed4e8ca01f9add37ULL
+#define GOOD_REF	0xed4e8c6400000000ULL
+
+static void
+good_reply(struct ntp_pkt *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->leap = NTP_LEAP_NONE;
+	p->version = 4;
+	p->mode = NTP_MODE_SERVER;
+	p->stratum = 2;
+	p->poll = 6;
+	p->precision = -23;
+	p->rootdelay = 0x00000312U;
+	p->rootdisp = 0x00000a1cU;
+	p->refid = 0xc0000201U;
+	p->reftime = GOOD_REF;
+	p->org = NONCE;
+	p->rec = GOOD_REC;
+	p->xmt = GOOD_REC + 0x00010000U;
+}
+
+static int
+check(const struct ntp_pkt *p)
+{
+	struct ntp_limits l;
+
+	ntp_limits_default(&l);
+	return ntp_check_reply(p, NONCE, &l);
+}
+
+START_TEST(test_accept_good_reply)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_accept_versions_1_to_4)
+{
+	struct ntp_pkt p;
+	int v;
+
+	for (v = 1; v <= 4; v++) {
+		good_reply(&p);
+		p.version = (uint8_t)v;
+		ck_assert_msg(check(&p) == NTP_OK, "version %d", v);
+	}
+}
+END_TEST
+
+START_TEST(test_reject_version_0)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.version = 0;
+	ck_assert_int_eq(check(&p), NTP_R_VERSION);
+}
+END_TEST
+
+START_TEST(test_reject_version_5)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.version = 5;
+	ck_assert_int_eq(check(&p), NTP_R_VERSION);
+}
+END_TEST
+
+START_TEST(test_reject_mode_client)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.mode = NTP_MODE_CLIENT;
+	ck_assert_int_eq(check(&p), NTP_R_MODE);
+}
+END_TEST
+
+START_TEST(test_reject_other_modes)
+{
+	static const uint8_t modes[] = { 0, 1, 5, 6, 7 };
+	struct ntp_pkt p;
+	size_t i;
+
+	for (i = 0; i < sizeof(modes); i++) {
+		good_reply(&p);
+		p.mode = modes[i];
+		ck_assert_msg(check(&p) == NTP_R_MODE, "mode %u", modes[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_accept_mode_sym_passive)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.mode = NTP_MODE_SYMPAS;
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_reject_origin_mismatch)
+{
+	static const uint64_t orgs[] = { 0, NONCE + 1, NONCE ^ (1ULL << 63),
+	    GOOD_REC };
+	struct ntp_pkt p;
+	size_t i;
+
+	for (i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++) {
+		good_reply(&p);
+		p.org = orgs[i];
+		ck_assert_int_eq(check(&p), NTP_R_ORIGIN);
+	}
+}
+END_TEST
+
+/* A KoD as ntpd sends it: leap 3, stratum 0, a code in the refid. */
+static void
+kod_reply(struct ntp_pkt *p, uint32_t code)
+{
+	good_reply(p);
+	p->leap = NTP_LEAP_UNSYNC;
+	p->stratum = 0;
+	p->refid = code;
+}
+
+START_TEST(test_reject_kod_deny)
+{
+	struct ntp_pkt p;
+
+	kod_reply(&p, 0x44454e59U);		/* DENY */
+	ck_assert_int_eq(check(&p), NTP_R_KOD_DENY);
+}
+END_TEST
+
+START_TEST(test_reject_kod_rstr)
+{
+	struct ntp_pkt p;
+
+	kod_reply(&p, 0x52535452U);		/* RSTR */
+	ck_assert_int_eq(check(&p), NTP_R_KOD_RSTR);
+}
+END_TEST
+
+START_TEST(test_reject_kod_rate)
+{
+	struct ntp_pkt p;
+
+	kod_reply(&p, 0x52415445U);		/* RATE */
+	ck_assert_int_eq(check(&p), NTP_R_KOD_RATE);
+	/* With leap 0 too: the kiss is in the stratum and refid. */
+	p.leap = NTP_LEAP_NONE;
+	ck_assert_int_eq(check(&p), NTP_R_KOD_RATE);
+}
+END_TEST
+
+START_TEST(test_reject_kod_other)
+{
+	static const uint32_t codes[] = {
+		0x494e4954U,	/* INIT */
+		0x41435354U,	/* ACST */
+		0x43525950U,	/* CRYP */
+		0x53544550U,	/* STEP */
+		0x4e54534eU,	/* NTSN */
+	};
+	struct ntp_pkt p;
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		kod_reply(&p, codes[i]);
+		ck_assert_int_eq(check(&p), NTP_R_KOD_OTHER);
+	}
+}
+END_TEST
+
+START_TEST(test_reject_leap_unsync)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.leap = NTP_LEAP_UNSYNC;
+	ck_assert_int_eq(check(&p), NTP_R_UNSYNC_LEAP);
+}
+END_TEST
+
+START_TEST(test_accept_leap_insert_delete)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.leap = NTP_LEAP_ADD;
+	ck_assert_int_eq(check(&p), NTP_OK);
+	p.leap = NTP_LEAP_DEL;
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_reject_stratum0_without_kiss)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.stratum = 0;
+	p.refid = 0;
+	ck_assert_int_eq(check(&p), NTP_R_UNSYNC_STRATUM0);
+	p.refid = 0xc0000201U;			/* not printable ASCII */
+	ck_assert_int_eq(check(&p), NTP_R_UNSYNC_STRATUM0);
+}
+END_TEST
+
+START_TEST(test_reject_stratum16)
+{
+	static const uint8_t strata[] = { 16, 17, 255 };
+	struct ntp_pkt p;
+	size_t i;
+
+	for (i = 0; i < sizeof(strata); i++) {
+		good_reply(&p);
+		p.stratum = strata[i];
+		ck_assert_msg(check(&p) == NTP_R_STRATUM, "stratum %u",
+		    strata[i]);
+	}
+	good_reply(&p);
+	p.stratum = 15;
+	ck_assert_int_eq(check(&p), NTP_OK);
+	p.stratum = 1;
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_reject_zero_receive)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.rec = 0;
+	ck_assert_int_eq(check(&p), NTP_R_ZERO_REC);
+}
+END_TEST
+
+START_TEST(test_reject_zero_transmit)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.xmt = 0;
+	ck_assert_int_eq(check(&p), NTP_R_ZERO_XMT);
+}
+END_TEST
+
+START_TEST(test_reject_transmit_before_receive)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.xmt = p.rec - 1;
+	ck_assert_int_eq(check(&p), NTP_R_XMT_BEFORE_REC);
+	/* Equal is fine. */
+	p.xmt = p.rec;
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+/* Receive 06:28:15.5 in era 0, transmit 06:28:16.25 in era 1: fine. */
+START_TEST(test_accept_transmit_after_receive_across_wrap)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.rec = 0xffffffff80000000ULL;
+	p.xmt = 0x0000000040000000ULL;
+	p.reftime = 0xffffffc400000000ULL;	/* 60 s before the wrap */
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_reject_reftime_zero)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.reftime = 0;
+	ck_assert_int_eq(check(&p), NTP_R_REF_OLD);
+}
+END_TEST
+
+START_TEST(test_reject_reftime_over_a_day_old)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.reftime = p.xmt - ((uint64_t)86401 << 32);
+	ck_assert_int_eq(check(&p), NTP_R_REF_OLD);
+	p.reftime = p.xmt - ((uint64_t)86399 << 32);
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+START_TEST(test_reject_reftime_after_transmit)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.reftime = p.xmt + 1;
+	ck_assert_int_eq(check(&p), NTP_R_REF_FUTURE);
+	p.reftime = p.xmt;
+	ck_assert_int_eq(check(&p), NTP_OK);
+}
+END_TEST
+
+/* The origin is checked before anything else is believed, KoD included. */
+START_TEST(test_order_origin_before_kod)
+{
+	struct ntp_pkt p;
+
+	kod_reply(&p, 0x52415445U);		/* RATE */
+	p.org = NONCE + 1;
+	ck_assert_int_eq(check(&p), NTP_R_ORIGIN);
+	kod_reply(&p, 0x44454e59U);		/* DENY */
+	p.org = 0;
+	ck_assert_int_eq(check(&p), NTP_R_ORIGIN);
+}
+END_TEST
+
+START_TEST(test_order_version_mode_origin)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	p.version = 0;
+	p.mode = NTP_MODE_CLIENT;
+	p.org = 0;
+	ck_assert_int_eq(check(&p), NTP_R_VERSION);
+	p.version = 4;
+	ck_assert_int_eq(check(&p), NTP_R_MODE);
+	p.mode = NTP_MODE_SERVER;
+	ck_assert_int_eq(check(&p), NTP_R_ORIGIN);
+}
+END_TEST
+
+/* A KoD's timestamps are never looked at: zero ones do not matter. */
+START_TEST(test_order_kod_before_times)
+{
+	struct ntp_pkt p;
+
+	kod_reply(&p, 0x52415445U);
+	p.rec = p.xmt = p.reftime = 0;
+	ck_assert_int_eq(check(&p), NTP_R_KOD_RATE);
+}
+END_TEST
+
+/*
+ * A real unsynchronised chronyd reply: leap 3, stratum 0 (chronyd sends 0
+ * for 16), refid 0, root delay, dispersion and reference time 0, real
+ * receive and transmit times.  Unsynchronised, not a kiss.
+ */
+static const uint8_t chrony_unsync[NTP_HEADER_LEN] = {
+	0xe4, 0x00, 0x00, 0xe9,		/* LI 3 VN 4 M 4, st 0, poll 0 */
+	0x00, 0x00, 0x00, 0x00,		/* root delay */
+	0x00, 0x00, 0x00, 0x00,		/* root dispersion */
+	0x00, 0x00, 0x00, 0x00,		/* refid */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,	/* reference */
+	0x5a, 0x3c, 0x91, 0x0e, 0x77, 0xd2, 0x48, 0xb1,	/* origin */
+	0xed, 0x4e, 0x8c, 0xa0, 0x1f, 0x9a, 0xdd, 0x37,	/* receive */
+	0xed, 0x4e, 0x8c, 0xa0, 0x1f, 0x9c, 0x6b, 0x02,	/* transmit */
+};
+
+START_TEST(test_chrony_unsynchronised_reply)
+{
+	struct ntp_pkt p;
+	int r;
+
+	ck_assert_int_eq(ntp_pkt_decode(chrony_unsync, sizeof(chrony_unsync),
+	    &p), 0);
+	ck_assert_uint_eq(p.leap, 3);
+	ck_assert_uint_eq(p.version, 4);
+	ck_assert_uint_eq(p.mode, 4);
+	ck_assert_uint_eq(p.stratum, 0);
+	ck_assert_int_eq(p.precision, -23);
+	ck_assert_uint_eq(p.org, NONCE);
+	r = check(&p);
+	ck_assert_int_eq(r, NTP_R_UNSYNC_LEAP);
+	ck_assert_int_eq(ntp_reason_is_kod(r), 0);
+}
+END_TEST
+
+/* chronyd's KoD RATE ("ratelimit ... kod"): leap 3, stratum 0, "RATE". */
+static const uint8_t chrony_kod_rate[NTP_HEADER_LEN] = {
+	0xe4, 0x00, 0x00, 0xe9,		/* LI 3 VN 4 M 4, st 0, poll 0 */
+	0x00, 0x00, 0x00, 0x12,		/* root delay */
+	0x00, 0x00, 0x00, 0x2b,		/* root dispersion */
+	0x52, 0x41, 0x54, 0x45,		/* refid "RATE" */
+	0xed, 0x4e, 0x8c, 0x64, 0x0a, 0x3d, 0x70, 0xa4,	/* reference */
+	0x5a, 0x3c, 0x91, 0x0e, 0x77, 0xd2, 0x48, 0xb1,	/* origin */
+	0xed, 0x4e, 0x8c, 0xa0, 0x1f, 0x9a, 0xdd, 0x37,	/* receive */
+	0xed, 0x4e, 0x8c, 0xa0, 0x1f, 0x9c, 0x6b, 0x02,	/* transmit */
+};
+
+START_TEST(test_chrony_kod_rate_reply)
+{
+	struct ntp_pkt p;
+	int r;
+
+	ck_assert_int_eq(ntp_pkt_decode(chrony_kod_rate,
+	    sizeof(chrony_kod_rate), &p), 0);
+	ck_assert_uint_eq(p.refid, 0x52415445U);
+	r = check(&p);
+	ck_assert_int_eq(r, NTP_R_KOD_RATE);
+	ck_assert_int_eq(ntp_reason_is_kod(r), 1);
+}
+END_TEST
+
+/* The same KoD bytes answering some other request: a spoof. */
+START_TEST(test_chrony_kod_rate_wrong_origin)
+{
+	struct ntp_limits l;
+	struct ntp_pkt p;
+
+	ntp_limits_default(&l);
+	ck_assert_int_eq(ntp_pkt_decode(chrony_kod_rate,
+	    sizeof(chrony_kod_rate), &p), 0);
+	ck_assert_int_eq(ntp_check_reply(&p, NONCE - 1, &l), NTP_R_ORIGIN);
+}
+END_TEST
+
+/*
+ * ntp_check_header is the authenticity part alone: version, mode, origin.
+ * A KoD or an unsynchronised reply with our origin passes it.
+ */
+START_TEST(test_check_header_authenticity_only)
+{
+	struct ntp_pkt p;
+
+	good_reply(&p);
+	ck_assert_int_eq(ntp_check_header(&p, NONCE), NTP_OK);
+	p.version = 5;
+	ck_assert_int_eq(ntp_check_header(&p, NONCE), NTP_R_VERSION);
+	good_reply(&p);
+	p.mode = NTP_MODE_CLIENT;
+	ck_assert_int_eq(ntp_check_header(&p, NONCE), NTP_R_MODE);
+	good_reply(&p);
+	ck_assert_int_eq(ntp_check_header(&p, NONCE + 1), NTP_R_ORIGIN);
+
+	ck_assert_int_eq(ntp_pkt_decode(chrony_kod_rate,
+	    sizeof(chrony_kod_rate), &p), 0);
+	ck_assert_int_eq(ntp_check_header(&p, NONCE), NTP_OK);
+	ck_assert_int_eq(ntp_check_header(&p, NONCE - 1), NTP_R_ORIGIN);
+	ck_assert_int_eq(ntp_pkt_decode(chrony_unsync, sizeof(chrony_unsync),
+	    &p), 0);
+	ck_assert_int_eq(ntp_check_header(&p, NONCE), NTP_OK);
+	good_reply(&p);
+	p.stratum = 16;
+	p.rec = p.xmt = p.reftime = 0;
+	ck_assert_int_eq(ntp_check_header(&p, NONCE), NTP_OK);
+}
+END_TEST
+
+static Suite *
+sample_suite(void)
+{
+	Suite *s = suite_create("ntp_sample");
+	TCase *math = tcase_create("math");
+	TCase *chk = tcase_create("checks");
+
+	tcase_add_loop_test(math, test_offset_delay_vectors, 0, N_OD_VECS);
+	tcase_add_test(math, test_offset_delay_overflow);
+	tcase_add_test(math, test_sample_make_fields);
+	tcase_add_test(math, test_rootdist_zero_root_is_mindisp_half);
+	tcase_add_test(math, test_rootdist_zero_delay);
+	tcase_add_loop_test(math, test_era_offset_resolved, 0, N_ERA_VECS);
+	tcase_add_test(math, test_era_1970_clock_2040_server_plain_diff_wraps);
+	tcase_add_test(math, test_reject_negative_delay);
+	tcase_add_test(math, test_negative_delay_within_precision_is_zero);
+	tcase_add_test(math, test_reject_absurd_delay);
+	suite_add_tcase(s, math);
+
+	tcase_add_test(chk, test_limits_default);
+	tcase_add_test(chk, test_reject_rootdist);
+	tcase_add_test(chk, test_rootdist_limit_boundary);
+	tcase_add_test(chk, test_accept_good_reply);
+	tcase_add_test(chk, test_accept_versions_1_to_4);
+	tcase_add_test(chk, test_reject_version_0);
+	tcase_add_test(chk, test_reject_version_5);
+	tcase_add_test(chk, test_reject_mode_client);
+	tcase_add_test(chk, test_reject_other_modes);
+	tcase_add_test(chk, test_accept_mode_sym_passive);
+	tcase_add_test(chk, test_reject_origin_mismatch);
+	tcase_add_test(chk, test_reject_kod_deny);
+	tcase_add_test(chk, test_reject_kod_rstr);
+	tcase_add_test(chk, test_reject_kod_rate);
+	tcase_add_test(chk, test_reject_kod_other);
+	tcase_add_test(chk, test_reject_leap_unsync);
+	tcase_add_test(chk, test_accept_leap_insert_delete);
+	tcase_add_test(chk, test_reject_stratum0_without_kiss);
+	tcase_add_test(chk, test_reject_stratum16);
+	tcase_add_test(chk, test_reject_zero_receive);
+	tcase_add_test(chk, test_reject_zero_transmit);
+	tcase_add_test(chk, test_reject_transmit_before_receive);
+	tcase_add_test(chk, test_accept_transmit_after_receive_across_wrap);
+	tcase_add_test(chk, test_reject_reftime_zero);
+	tcase_add_test(chk, test_reject_reftime_over_a_day_old);
+	tcase_add_test(chk, test_reject_reftime_after_transmit);
+	tcase_add_test(chk, test_order_origin_before_kod);
+	tcase_add_test(chk, test_order_version_mode_origin);
+	tcase_add_test(chk, test_order_kod_before_times);
+	tcase_add_test(chk, test_chrony_unsynchronised_reply);
+	tcase_add_test(chk, test_chrony_kod_rate_reply);
+	tcase_add_test(chk, test_chrony_kod_rate_wrong_origin);
+	tcase_add_test(chk, test_check_header_authenticity_only);
+	suite_add_tcase(s, chk);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(sample_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
