@@ -27,6 +27,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -88,6 +89,8 @@ struct spec {
 /* A reply waiting for its emulated server-to-client delay to pass. */
 struct pending {
 	int64_t			 due;		/* CLOCK_MONOTONIC ns */
+	int64_t			 t2;		/* served clock at T2, ns */
+	int64_t			 dresp;		/* this reply's way back, ns */
 	const struct spec	*sp;
 	struct sockaddr_storage	 to;
 	socklen_t		 tolen;
@@ -487,6 +490,8 @@ bind_spec(struct spec *sp)
 		err(1, "%s: IPV6_V6ONLY", sp->text);
 	if (bind(sp->fd, (struct sockaddr *)&sp->addr, sp->addrlen) == -1)
 		err(1, "%s: bind", sp->text);
+	/* Kernel receive stamps: T2 does not include our wake-up latency. */
+	(void)setsockopt(sp->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 }
 
 /* Written to a temporary name and renamed: readers never see it half. */
@@ -616,6 +621,8 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
 	memset(p, 0, sizeof(*p));
 	p->sp = sp;
 	p->due = mono + dreq + dresp;
+	p->t2 = real + sp->offset_ns + dreq;
+	p->dresp = dresp;
 	memcpy(&p->to, from, fromlen);
 	p->tolen = fromlen;
 	build_header(sp, req, p->pkt);
@@ -625,15 +632,24 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
 	    (size_t)sp->truncate : len;
 }
 
+/*
+ * The arrival time: the kernel's receive stamp when there is one (rx, ns),
+ * with the monotonic time moved back by the same amount.
+ */
 static void
 handle_datagram(struct server *srv, struct spec *sp, const uint8_t *buf,
-    size_t len, const struct sockaddr_storage *from, socklen_t fromlen)
+    size_t len, const struct sockaddr_storage *from, socklen_t fromlen,
+    int64_t rx)
 {
 	enum action	 act;
 	int64_t		 real, mono;
 
 	real = clock_ns(CLOCK_REALTIME);
 	mono = clock_ns(CLOCK_MONOTONIC);
+	if (rx > 0 && rx <= real) {
+		mono -= real - rx;
+		real = rx;
+	}
 	act = decide(srv, sp, buf, len);
 	log_request(srv, sp, from, fromlen, mono, act);
 	if (act == A_REPLIED || act == A_KOD)
@@ -645,21 +661,43 @@ static void
 drain(struct server *srv, struct spec *sp)
 {
 	struct sockaddr_storage	 from;
-	socklen_t		 fromlen;
 	uint8_t			 buf[RECVMAX];
+	union {
+		char		 b[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr	 align;
+	}			 ctl;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+	struct timespec		 ts;
+	int64_t			 rx;
 	ssize_t			 n;
 
 	for (;;) {
-		fromlen = sizeof(from);
-		n = recvfrom(sp->fd, buf, sizeof(buf), 0,
-		    (struct sockaddr *)&from, &fromlen);
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl.b;
+		msg.msg_controllen = sizeof(ctl.b);
+		n = recvmsg(sp->fd, &msg, 0);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR)
-				warn("%s: recvfrom", sp->text);
+				warn("%s: recvmsg", sp->text);
 			return;
 		}
-		handle_datagram(srv, sp, buf, n, &from, fromlen);
+		rx = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPNS) {
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+				rx = ts.tv_sec * NSEC + ts.tv_nsec;
+			}
+		handle_datagram(srv, sp, buf, n, &from, msg.msg_namelen, rx);
 	}
 }
 
@@ -685,11 +723,28 @@ send_spoof(const struct pending *p)
 	send_pkt(p, pkt);
 }
 
+/*
+ * T3 from the real sending time: the emulated server sent the reply
+ * dresp before it reaches the client, so a late timer makes the server
+ * look slower, never the path asymmetric.
+ */
 static void
-send_reply(const struct pending *p)
+stamp_t3(struct pending *p)
+{
+	int64_t	 t3 = clock_ns(CLOCK_REALTIME) + p->sp->offset_ns - p->dresp;
+
+	if (t3 < p->t2 + T3_AFTER_T2)
+		t3 = p->t2 + T3_AFTER_T2;
+	if (!p->sp->zero_xmt)
+		put64(p->pkt + 40, ntp_ts_from_ns(t3));
+}
+
+static void
+send_reply(struct pending *p)
 {
 	long	 i;
 
+	stamp_t3(p);
 	if (p->sp->spoof)
 		send_spoof(p);
 	for (i = 0; i < p->sp->dup; i++)
@@ -873,6 +928,8 @@ main(int argc, char *argv[])
 	if (argc < 1 || argc > MAXSPECS)
 		usage();
 	install_signals();
+	/* Prompt timers: the emulated delays are what the spec says. */
+	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	srv = setup(argc, argv, &o);
 	if (o.pidpath != NULL)
 		write_pidfile(o.pidpath);
