@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# sntp against ntp-testd, the basics: the classic result line (local reply
+# time with %z, offset, error bound, name and address, stratum, leap word),
+# one request per server on a LAN, the offset digits from the server's
+# precision, header fields, an era 1 server, IPv6, host order, -l, and the
+# usage errors (exit 64) and -a (exit 1).
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+ntpt_enter_netns "$@"
+
+SN=$NTPT_BUILD/sntp
+[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
+
+# sn NAME ARGS...: run sntp ARGS in the background, bounded in time: stdout
+# in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc.  The
+# KoD database is off unless ARGS give another -K (the last -K wins): a
+# test must never touch /var/lib/sntp/kod.  sn_wait waits for them all.
+SN_JOBS=()
+sn() {
+	local name=$1
+	shift
+	(
+		timeout -k 2 50 "$SN" -K /dev/null "$@" \
+		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
+		echo $? >"$NTPT_TMP/$name.rc"
+	) &
+	SN_JOBS+=("$!")
+}
+sn_wait() {
+	local pid
+	for pid in "${SN_JOBS[@]}"; do
+		wait "$pid"
+	done
+	SN_JOBS=()
+}
+# sn_fg NAME ARGS...: the same in the foreground.
+sn_fg() {
+	sn "$@"
+	sn_wait
+}
+out() { cat "$NTPT_TMP/$1.log"; }
+err() { cat "$NTPT_TMP/$1.err"; }
+rc_is() {
+	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
+}
+# line NAME ADDR: the result line for server ADDR (address field $7 or $8).
+line() {
+	awk -v a="$2" '$7 == a || $8 == a' "$NTPT_TMP/$1.log"
+}
+# offset_of NAME ADDR, error_of NAME ADDR
+offset_of() { line "$1" "$2" | awk '{ print $4 }'; }
+error_of() { line "$1" "$2" | awk '{ print $6 }'; }
+
+D='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}'
+LINE6="^$D \\([+-][0-9]{4}\\) [+-][0-9]+\\.[0-9]{6} \\+/- [0-9]+\\.[0-9]{6} "
+
+t0=$(date +%s.%N)
+ntpt_start_testd 127.0.0.1,offset=0.25 \
+    127.0.0.2,offset=0.25,precision=-10 127.0.0.3,offset=0.25,precision=-17 \
+    127.0.0.4,offset=0.25,precision=-30 127.0.0.5,offset=0.3,precision=-3 \
+    127.0.0.6,offset=-0.125,stratum=1,leap=1,refid=GPS \
+    127.0.0.7,offset=-0.125,stratum=15,leap=2 \
+    127.0.0.8,time=2100000000 \
+    ::1,offset=-0.5 \
+    127.0.0.9,offset=0.25 127.0.0.10,offset=0.25 127.0.0.11,offset=0.25 \
+    127.0.0.12,offset=0.25 127.0.0.13,offset=1.5
+
+# --- The usage errors first: no server needed, exit 64, no request sent.
+usage64() {
+	local name=$1
+	shift
+	sn_fg "$name" "$@"
+	rc_is "$name" 64
+	ntpt_assert_eq "$(out "$name")" "" "$name: stdout"
+	ntpt_assert_match '^usage: sntp ' "$(err "$name")" "$name: usage"
+}
+usage64 u_nohost
+ntpt_assert_eq "$(head -n 1 "$NTPT_TMP/u_nohost.err")" \
+    "sntp: Must supply at least one of -b hostname, -c hostname, or hostname." \
+    "no host message"
+usage64 u_unknown -X 127.0.0.12
+usage64 u_badlong --frobnicate 127.0.0.12
+sn_fg u_bcast -b 127.0.0.12
+rc_is u_bcast 64
+ntpt_assert_match '^sntp: .*(-b|broadcast).*not supported' \
+    "$(err u_bcast)" "-b message"
+usage64 u_t0 -t 0 127.0.0.12
+ntpt_assert_match '^sntp: -t: ' "$(err u_t0)" "-t 0 message"
+usage64 u_tneg -t -1 127.0.0.12
+usage64 u_tjunk -t 2x 127.0.0.12
+usage64 u_o5 -o 5 127.0.0.12
+ntpt_assert_match '^sntp: -o: ' "$(err u_o5)" "-o 5 message"
+usage64 u_o0 -o 0 127.0.0.12
+usage64 u_g -g abc 127.0.0.12
+usage64 u_gbig -g 60001 127.0.0.12
+usage64 u_m -M -5 127.0.0.12
+usage64 u_a0 -a 0 127.0.0.12
+usage64 u_noarg 127.0.0.12 -t
+ntpt_assert_eq "$(ntpt_requests 127.0.0.12)" 0 "requests after usage errors"
+
+# -a is accepted but not supported yet: exit 1, nothing sent.
+sn_fg u_auth -a 5 127.0.0.12
+rc_is u_auth 1
+ntpt_assert_match '^sntp: authentication is not supported yet$' \
+    "$(err u_auth)" "-a message"
+ntpt_assert_eq "$(out u_auth)" "" "-a stdout"
+ntpt_assert_eq "$(ntpt_requests 127.0.0.12)" 0 "requests after -a"
+
+sn_fg u_help --help
+rc_is u_help 0
+ntpt_assert_match '^usage: sntp ' "$(out u_help)" "--help"
+sn_fg u_version --version
+rc_is u_version 0
+ntpt_assert_match '^sntp ' "$(out u_version)" "--version"
+
+# --- Queries.  Those that count requests run alone: under load a loopback
+# round trip can exceed 2 ms, an error bound above 1 ms, and sntp then
+# rightly asks again (man sntp, SAMPLING).  The others run in parallel
+# (distinct servers, so the log tells them apart).
+TZ='<+0530>-05:30' sn_fg fmt 127.0.0.1
+sn_fg order -c 127.0.0.11 127.0.0.10 -c 127.0.0.9
+sn digits 127.0.0.2 127.0.0.3 127.0.0.4
+# Alone: beside the others its wide interval's midpoint would be outside
+# their intersection (a falseticker).  Its error bound keeps it resampling.
+sn digits1 127.0.0.5
+sn hdr 127.0.0.6 127.0.0.7
+sn era1 127.0.0.8
+sn v6 ::1
+sn_wait
+
+# The line, field by field.
+rc_is fmt 0
+ntpt_assert_eq "$(out fmt | wc -l)" 1 "fmt: one line"
+ntpt_assert_match "$LINE6"'127\.0\.0\.1 s2 no-leap$' "$(out fmt)" "fmt: line"
+ntpt_assert_eq "$(err fmt)" "" "fmt: stderr"
+ntpt_assert_near "$(offset_of fmt 127.0.0.1)" 0.25 0.005 "fmt: offset"
+ntpt_assert_match '^\+' "$(offset_of fmt 127.0.0.1)" "fmt: offset sign"
+ntpt_assert_near "$(error_of fmt 127.0.0.1)" 0.0025 0.0025 "fmt: error bound"
+ntpt_assert_eq "$(out fmt | awk '{ print $3 }')" "(+0530)" "fmt: %z"
+# The date is local (TZ) time of the reply: within a few seconds of now.
+stamp=$(out fmt | awk '{ print $1 " " $2 " " substr($3, 2, 5) }')
+when=$(date -d "$stamp" +%s.%N) || ntpt_fail "cannot parse date '$stamp'"
+ntpt_assert_near "$when" "$(date +%s.%N)" 10 "fmt: local reply time"
+ntpt_assert_eq "$(ntpt_requests 127.0.0.1)" 1 "fmt: requests on a LAN"
+
+# Offset and error digits from the server's precision: lround(-p log10 2)
+# clamped to 1..6.
+rc_is digits 0
+ntpt_assert_eq "$(out digits | wc -l)" 3 "digits: lines"
+ntpt_assert_eq "$(err digits)" "" "digits: stderr"
+rc_is digits1 0
+for ad in digits:127.0.0.2:3 digits:127.0.0.3:5 digits:127.0.0.4:6 \
+    digits1:127.0.0.5:1; do
+	r=${ad%%:*} a=${ad#*:} d=${ad##*:}
+	a=${a%:*}
+	ntpt_assert_match "^[+-][0-9]+\\.[0-9]{$d}\$" "$(offset_of "$r" "$a")" \
+	    "digits: offset decimals of $a"
+	ntpt_assert_match "^[0-9]+\\.[0-9]{$d}\$" "$(error_of "$r" "$a")" \
+	    "digits: error decimals of $a"
+done
+ntpt_assert_near "$(offset_of digits 127.0.0.2)" 0.25 0.005 \
+    "digits: p=-10 offset"
+ntpt_assert_eq "$(offset_of digits1 127.0.0.5)" +0.3 "digits: p=-3 offset"
+# The error bound grows with the precision: 2^-3 s alone is 0.125.
+ntpt_assert_near "$(error_of digits1 127.0.0.5)" 0.15 0.051 \
+    "digits: p=-3 error bound"
+
+# Stratum and leap words; a negative offset.
+rc_is hdr 0
+ntpt_assert_match "$LINE6"'127\.0\.0\.6 s1 add-leap$' \
+    "$(line hdr 127.0.0.6)" "hdr: stratum 1, leap 1"
+ntpt_assert_match "$LINE6"'127\.0\.0\.7 s15 del-leap$' \
+    "$(line hdr 127.0.0.7)" "hdr: stratum 15, leap 2"
+ntpt_assert_near "$(offset_of hdr 127.0.0.6)" -0.125 0.005 "hdr: offset"
+ntpt_assert_match '^-0\.1' "$(offset_of hdr 127.0.0.6)" "hdr: offset sign"
+
+# Era 1: the served clock started at 2100000000 when ntp-testd started.
+rc_is era1 0
+ntpt_assert_match "$LINE6"'127\.0\.0\.8 s2 no-leap$' "$(out era1)" "era1: line"
+ntpt_assert_near "$(offset_of era1 127.0.0.8)" \
+    "$(awk -v t="$t0" 'BEGIN { printf "%.6f", 2100000000 - t }')" 1 \
+    "era1: offset"
+
+# IPv6.
+rc_is v6 0
+ntpt_assert_match "$LINE6"'::1 s2 no-leap$' "$(out v6)" "v6: line"
+ntpt_assert_near "$(offset_of v6 ::1)" -0.5 0.005 "v6: offset"
+
+# Servers are reported in command-line order, -c or not.
+rc_is order 0
+ntpt_assert_eq "$(out order | awk '{ printf "%s ", $7 }')" \
+    "127.0.0.11 127.0.0.10 127.0.0.9 " "order: lines"
+
+# A host name is printed before its address; -4 keeps localhost to
+# 127.0.0.1.
+sn_fg name -4 localhost
+rc_is name 0
+ntpt_assert_match "$LINE6"'localhost 127\.0\.0\.1 s2 no-leap$' "$(out name)" \
+    "name: line"
+
+# -l appends exactly what goes to standard output, stderr excluded.
+sn_fg log1 -l "$NTPT_TMP/results.txt" 127.0.0.12 127.0.0.99 -t 0.5
+rc_is log1 0
+ntpt_assert_match 'server 127\.0\.0\.99: ' "$(err log1)" "log1: stderr"
+sn_fg log2 -l "$NTPT_TMP/results.txt" 127.0.0.13
+rc_is log2 0
+ntpt_assert_eq "$(cat "$NTPT_TMP/results.txt")" "$(out log1; out log2)" \
+    "-l file"
+ntpt_assert_eq "$(wc -l <"$NTPT_TMP/results.txt")" 2 "-l lines"
+ntpt_assert_near "$(offset_of log2 127.0.0.13)" 1.5 0.005 "log2: offset"
+# A log file that cannot be opened: a warning, the run goes on.
+sn_fg log3 -l "$NTPT_TMP/no-such-dir/results.txt" 127.0.0.13
+rc_is log3 0
+ntpt_assert_match '^sntp: log file .*no-such-dir/results\.txt' \
+    "$(err log3)" "log3: warning"
+ntpt_assert_match '127\.0\.0\.13 s2 no-leap$' "$(out log3)" "log3: line"
+
+ntpt_pass
