@@ -147,7 +147,8 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->use_syslog = 1;
 		break;
 	case 't':
-		if (ntp_parse_decimal(arg, 1e-3, 3600, &o->timeout) != 0) {
+		if (ntp_parse_decimal(arg, 0, 3600, &o->timeout) != 0 ||
+		    o->timeout <= 0) {
 			fprintf(stderr,
 			    "ntpdate: timeout %s is undecipherable\n", arg);
 			return -1;
@@ -270,6 +271,10 @@ dump_ts(const char *label, ntp_ts_t ts)
 	struct tm tm;
 	char date[64];
 
+	if (ts == 0) {
+		printf("%-21s00000000.00000000  (none)\n", label);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	ntp_ts_to_timespec(ts, ntp_era_pivot(&now), &t);
 	localtime_r(&t.tv_sec, &tm);

@@ -326,6 +326,8 @@ drain(struct run *r, int fd, size_t idx)
 		}
 		if ((s = find_server(r, idx, fd, &from)) != NULL)
 			handle_reply(r, s, buf, (size_t)len, &t4);
+		if (idx != SIZE_MAX && r->srv[idx].q.fd != fd)
+			return;		/* the reply ended it: socket closed */
 	}
 }
 

@@ -19,6 +19,7 @@ ntp_server_why(const struct ntp_server *s, const struct ntp_query_opts *o,
 {
 	const struct ntp_sample *b = ntp_server_best(s);
 	const char *text = ntp_strerror(s->reason);
+	char code[16];
 
 	switch (s->reason) {
 	case NTP_R_NO_REPLY:
@@ -37,6 +38,10 @@ ntp_server_why(const struct ntp_server *s, const struct ntp_query_opts *o,
 	case NTP_R_FALSETICKER:
 		snprintf(buf, len, "%s: offset %+.6f s", text,
 		    b != NULL ? b->offset : 0.0);
+		break;
+	case NTP_R_KOD_OTHER:
+		snprintf(buf, len, "%s %s", text, ntp_refid_str(s->last.refid,
+		    1, code, sizeof(code)));
 		break;
 	case NTP_R_ROOTDIST:
 		snprintf(buf, len, "%s (over %g s)", text, o->limits.maxdist);

@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# ntpdate against ntp-testd, replies it must not use, and why it says so:
+# Kiss-o'-Death (RATE, DENY, RSTR, other) beside a good server and alone,
+# unsynchronised servers (leap 3, stratum 0, stratum 16, an unsynchronised
+# chronyd's header), wrong origin, short or malformed replies, versions,
+# wrong mode, zero timestamps, reference time out of range, root distance,
+# round-trip delay.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+ntpt_enter_netns "$@"
+
+ND=$NTPT_BUILD/ntpdate
+[ -x "$ND" ] || ntpt_fail "$ND not built (make ntpdate)"
+
+# nd NAME ARGS...: run ntpdate ARGS in the background, bounded in time:
+# stdout in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc,
+# PID in NAME.pid.  ndx NAME CMD... runs CMD instead (it must exec ntpdate).
+# nd_wait waits for them all.  Only -q/-d runs (no clock change) go here.
+ND_JOBS=()
+ndx() {
+	local name=$1
+	shift
+	(
+		# shellcheck disable=SC2016 # for the inner shell
+		timeout -k 2 60 bash -c 'echo $$ >"$0"; exec "$@"' \
+		    "$NTPT_TMP/$name.pid" "$@" \
+		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
+		echo $? >"$NTPT_TMP/$name.rc"
+	) &
+	ND_JOBS+=("$!")
+}
+nd() {
+	local name=$1
+	shift
+	ndx "$name" "$ND" "$@"
+}
+nd_wait() {
+	local pid
+	for pid in "${ND_JOBS[@]}"; do
+		wait "$pid"
+	done
+	ND_JOBS=()
+}
+
+# The message prefix of run NAME: "%e %b %H:%M:%S ntpdate[PID]: ".
+pfx() {
+	printf '^( [1-9]|[12][0-9]|3[01]) '
+	printf '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) '
+	printf '([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] '
+	printf 'ntpdate\\[%s\\]: ' "$(cat "$NTPT_TMP/$1.pid")"
+}
+
+# rc_is NAME STATUS
+rc_is() {
+	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
+}
+
+# The offset in the -q line "server ADDR, stratum N, offset O, delay D".
+q_offset() {
+	awk -v a="server $2," 'index($0, a) == 1 {
+		sub(/.*, offset /, ""); sub(/,.*/, ""); print }' \
+	    "$NTPT_TMP/$1.log"
+}
+
+# final NAME KIND ADDR: NAME's last stdout line must be "KIND time server
+# ADDR offset O sec" with the prefix; prints O.
+final() {
+	local last re
+	last=$(tail -n 1 "$NTPT_TMP/$1.log")
+	re="$(pfx "$1")$2 time server ${3//./\\.} offset [-+][0-9]+\\.[0-9]{6} sec\$"
+	ntpt_assert_match "$re" "$last" "$1: final line"
+	printf '%s\n' "$last" | sed -E 's/.* offset ([-+][0-9.]+) sec$/\1/'
+}
+
+# result NAME KIND ADDR EXPECTED: a -q run NAME chose ADDR and printed
+# "KIND time server ADDR offset O sec" last, O as on ADDR's -q line and
+# EXPECTED within that sample's error bound (delay / 2) plus 1 ms.
+result() {
+	local off line
+	off=$(final "$1" "$2" "$3")
+	line=$(grep -F "server $3, " "$NTPT_TMP/$1.log")
+	ntpt_assert_match "^server ${3//./\\.}, stratum [0-9]+, offset [-+][0-9]+\\.[0-9]{6}, delay [0-9]+\\.[0-9]{5}\$" \
+	    "$line" "$1: -q line"
+	ntpt_assert_eq "$(q_offset "$1" "$3")" "$off" "$1: -q and final offsets"
+	awk -v o="$off" -v e="$4" -v d="${line##*delay }" 'BEGIN {
+		x = o - e; if (x < 0) x = -x; exit !(x <= d / 2 + 0.001) }' ||
+	    ntpt_fail "$1: offset $off, expected $4 within ${line##*delay }/2"
+}
+
+# ge VALUE MIN WHAT: VALUE >= MIN.
+ge() {
+	awk -v v="$1" -v m="$2" 'BEGIN { exit !(v + 0 >= m + 0 && v != "") }' ||
+	    ntpt_fail "$3: got '$1', expected >= $2"
+}
+
+# The smallest interval between two successive requests to ADDR (s).
+min_gap() {
+	ntpt_request_times "$1" | awk 'NR > 1 { d = $1 - p
+		if (m == "" || d < m) m = d } { p = $1 }
+		END { print m == "" ? "none" : m }'
+}
+
+ntpt_start_testd \
+    127.0.0.1,kod=RATE 127.0.0.2,offset=0.25 \
+    127.0.0.3,kod=RATE \
+    127.0.0.4,kod=DENY 127.0.0.5,offset=0.25 \
+    127.0.0.6,kod=DENY \
+    127.0.0.7,kod=RSTR \
+    127.0.0.8,kod=XMPL \
+    127.0.0.9,leap=3 \
+    127.0.0.10,stratum=16 \
+    127.0.0.11,unsync \
+    127.0.0.12,unsync 127.0.0.13,offset=0.25 \
+    127.0.0.14,wrong_origin \
+    127.0.0.15,truncate=40 \
+    127.0.0.16,mode=3 \
+    127.0.0.17,zero_xmt \
+    127.0.0.18,zero_rec \
+    127.0.0.19,stratum=0,refid=0x01020304 \
+    127.0.0.20,refage=100000 \
+    127.0.0.21,refage=-10 \
+    127.0.0.22,rootdisp=2 \
+    127.0.0.23,dreq=8.5 \
+    127.0.0.24,kod=DENY,wrong_origin \
+    127.0.0.25,version=5 \
+    127.0.0.26,version=1,offset=0.25 \
+    127.0.0.27,offset=0.25,ext,truncate=60 \
+    127.0.0.28,offset=0.25,ext,truncate=50 \
+    127.0.0.29,leap=3
+
+# Servers that answer at once, one run at a time; then the ones whose bad
+# replies are not provably from the server (ntpdate waits for a real one).
+for r in "rate -q 127.0.0.1 127.0.0.2" "ratealone -q 127.0.0.3" \
+    "deny -q 127.0.0.4 127.0.0.5" "denyalone -q 127.0.0.6" \
+    "rstr -q 127.0.0.7" "kodother -q 127.0.0.8" \
+    "leap3 -q 127.0.0.9" "stratum16 -q 127.0.0.10" "unsync -q 127.0.0.11" \
+    "unsyncgood -q 127.0.0.12 127.0.0.13" \
+    "zeroxmt -q 127.0.0.17" "zerorec -q 127.0.0.18" \
+    "stratum0 -q 127.0.0.19" "refold -q 127.0.0.20" \
+    "reffuture -q 127.0.0.21" "rootdist -q 127.0.0.22" \
+    "version1 -q 127.0.0.26" "p2leap -q -p 2 127.0.0.29"; do
+	# shellcheck disable=SC2086 # words on purpose
+	nd $r
+	nd_wait
+done
+nd origin -q 127.0.0.14
+nd short -q 127.0.0.15
+nd mode -q 127.0.0.16
+nd kodorigin -q 127.0.0.24
+nd version5 -q 127.0.0.25
+nd layout -q 127.0.0.27
+nd layout4 -q 127.0.0.28
+nd delay -q -t 10 127.0.0.23
+nd_wait
+
+# fails NAME ADDR REASON_RE: run NAME found nothing: stderr is exactly the
+# reason line for ADDR, then the classic failure line; exit status 1.
+fails() {
+	local p
+	p=$(pfx "$1")
+	ntpt_assert_eq "$(wc -l <"$NTPT_TMP/$1.err")" 2 "$1: stderr lines"
+	ntpt_assert_match "${p}server ${2//./\\.}: $3\$" \
+	    "$(head -n 1 "$NTPT_TMP/$1.err")" "$1: reason line"
+	ntpt_assert_match "${p}no server suitable for synchronization found\$" \
+	    "$(tail -n 1 "$NTPT_TMP/$1.err")" "$1: last line"
+	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.log")" \
+	    "server $2, stratum 0, offset +0.000000, delay 0.00000" \
+	    "$1: -q line"
+	rc_is "$1" 1
+}
+
+# KoD RATE beside a good server: reported whatever the outcome, never asked
+# again; the good server is used.
+ntpt_assert_eq "$(ntpt_requests 127.0.0.1)" 1 "RATE: requests"
+ntpt_assert_eq "$(ntpt_requests 127.0.0.1 kod)" 1 "RATE: kisses"
+ntpt_assert_match "$(pfx rate)server 127\\.0\\.0\\.1: KoD RATE \\(rate limited\\); not asking it again\$" \
+    "$(cat "$NTPT_TMP/rate.err")" "RATE: message"
+ntpt_assert_eq "$(wc -l <"$NTPT_TMP/rate.err")" 1 "RATE: stderr lines"
+result rate adjust 127.0.0.2 0.25
+rc_is rate 0
+# Alone: the same message, then the failure line.
+ntpt_assert_eq "$(ntpt_requests 127.0.0.3)" 1 "RATE alone: requests"
+ntpt_assert_match "$(pfx ratealone)server 127\\.0\\.0\\.3: KoD RATE \\(rate limited\\); not asking it again\$" \
+    "$(head -n 1 "$NTPT_TMP/ratealone.err")" "RATE alone: message"
+ntpt_assert_match "$(pfx ratealone)no server suitable for synchronization found\$" \
+    "$(tail -n 1 "$NTPT_TMP/ratealone.err")" "RATE alone: last line"
+rc_is ratealone 1
+
+# KoD DENY beside a good server, and alone.
+ntpt_assert_eq "$(ntpt_requests 127.0.0.4)" 1 "DENY: requests"
+ntpt_assert_match "$(pfx deny)server 127\\.0\\.0\\.4: KoD DENY \\(access denied\\)\$" \
+    "$(cat "$NTPT_TMP/deny.err")" "DENY: reason line"
+result deny adjust 127.0.0.5 0.25
+rc_is deny 0
+ntpt_assert_eq "$(ntpt_requests 127.0.0.6)" 1 "DENY alone: requests"
+fails denyalone 127.0.0.6 'KoD DENY \(access denied\)'
+fails rstr 127.0.0.7 'KoD RSTR \(access restricted\)'
+fails kodother 127.0.0.8 "Kiss-o'-Death XMPL"
+
+# Unsynchronised servers: asked once, the reason says which field.
+fails leap3 127.0.0.9 'unsynchronised \(leap 3\)'
+fails stratum16 127.0.0.10 'unsynchronised \(stratum 16\)'
+# Leap 3, stratum 0, refid 0 (an unsynchronised chronyd): not a kiss.
+fails unsync 127.0.0.11 'unsynchronised \(leap 3\)'
+ntpt_assert_no_match -f 'KoD|Kiss' "$NTPT_TMP/unsync.err" "unsync: no KoD"
+for a in 127.0.0.9 127.0.0.10 127.0.0.11; do
+	ntpt_assert_eq "$(ntpt_requests $a)" 1 "unsynchronised $a: requests"
+done
+ntpt_assert_match "$(pfx unsyncgood)server 127\\.0\\.0\\.12: unsynchronised \\(leap 3\\)\$" \
+    "$(cat "$NTPT_TMP/unsyncgood.err")" "unsync + good: reason line"
+result unsyncgood adjust 127.0.0.13 0.25
+rc_is unsyncgood 0
+
+# Zero timestamps.
+fails zeroxmt 127.0.0.17 'reply has a zero transmit timestamp'
+fails zerorec 127.0.0.18 'reply has a zero receive timestamp'
+
+# Replies that may be forged or broken: not used, and the server is asked
+# again (4 times in all, 2 s apart) in case a real reply comes.
+fails origin 127.0.0.14 'wrong origin timestamp \(spoofed or stale reply\)'
+fails short 127.0.0.15 'reply shorter than 48 bytes'
+fails mode 127.0.0.16 'reply is not in server mode'
+for a in 127.0.0.14 127.0.0.15 127.0.0.16; do
+	ntpt_assert_eq "$(ntpt_requests $a)" 4 "$a: requests"
+	ge "$(min_gap $a)" 1.9 "$a: request spacing"
+done
+
+# Stratum 0 without a kiss code (the reference ID is not ASCII).
+fails stratum0 127.0.0.19 'unsynchronised \(stratum 0\)'
+# The reference time: more than a day old, or after the transmit time.
+fails refold 127.0.0.20 'server reference time is more than a day old'
+fails reffuture 127.0.0.21 'server reference time is after its transmit time'
+# Root distance: a root dispersion of 2 s is over the 1.5 s limit.
+fails rootdist 127.0.0.22 'root distance too large \(over 1\.5 s\)'
+# A round trip of 8.5 s is over 8 s.
+fails delay 127.0.0.23 'impossible round-trip delay'
+for a in 127.0.0.19 127.0.0.20 127.0.0.21 127.0.0.22 127.0.0.23; do
+	ntpt_assert_eq "$(ntpt_requests $a)" 1 "$a: requests"
+done
+# -p 2 still stops at a reply that fails a check.
+fails p2leap 127.0.0.29 'unsynchronised \(leap 3\)'
+ntpt_assert_eq "$(ntpt_requests 127.0.0.29)" 1 "-p 2 leap 3: requests"
+
+# Versions 1 to 4 are accepted; 5 is not.
+result version1 adjust 127.0.0.26 0.25
+rc_is version1 0
+fails version5 127.0.0.25 'reply has a bad NTP version'
+
+# A kiss with the wrong origin is not believed.
+fails kodorigin 127.0.0.24 'wrong origin timestamp \(spoofed or stale reply\)'
+
+# Malformed extension fields or MAC; a length not a multiple of 4.
+fails layout 127.0.0.27 'malformed reply \(extension fields or MAC\)'
+fails layout4 127.0.0.28 'malformed reply \(extension fields or MAC\)'
+for a in 127.0.0.24 127.0.0.25 127.0.0.27 127.0.0.28; do
+	ntpt_assert_eq "$(ntpt_requests $a)" 4 "$a: requests"
+	ge "$(min_gap $a)" 1.9 "$a: request spacing"
+done
+
+ntpt_pass

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# ntpdate against ntp-testd, choosing among servers: a falseticker among
+# four, two servers that disagree, silent servers (one among three costs one
+# timeout more and gets no retry; all silent: four spaced requests, then the
+# classic failure line), stratum and root distance among agreeing servers,
+# names that resolve (to several addresses; many runs with two names, for
+# the resolver's threads) and names that do not, duplicate addresses.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+ntpt_enter_netns "$@"
+
+ND=$NTPT_BUILD/ntpdate
+[ -x "$ND" ] || ntpt_fail "$ND not built (make ntpdate)"
+
+# nd NAME ARGS...: run ntpdate ARGS in the background, bounded in time:
+# stdout in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc,
+# PID in NAME.pid.  ndx NAME CMD... runs CMD instead (it must exec ntpdate).
+# nd_wait waits for them all.  Only -q/-d runs (no clock change) go here.
+ND_JOBS=()
+ndx() {
+	local name=$1
+	shift
+	(
+		# shellcheck disable=SC2016 # for the inner shell
+		timeout -k 2 60 bash -c 'echo $$ >"$0"; exec "$@"' \
+		    "$NTPT_TMP/$name.pid" "$@" \
+		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
+		echo $? >"$NTPT_TMP/$name.rc"
+	) &
+	ND_JOBS+=("$!")
+}
+nd() {
+	local name=$1
+	shift
+	ndx "$name" "$ND" "$@"
+}
+nd_wait() {
+	local pid
+	for pid in "${ND_JOBS[@]}"; do
+		wait "$pid"
+	done
+	ND_JOBS=()
+}
+
+# ndf NAME ARGS...: run ntpdate ARGS in the foreground, bounded in time,
+# with every clock call faked (ntpt_fake_clock, whose log one run at a
+# time may use): stdout in $NTPT_TMP/NAME.log, stderr in NAME.err, exit
+# status in NAME.rc, PID in NAME.pid.
+ndf() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2016 # for the inner shell
+	ntpt_fake_clock timeout -k 2 60 bash -c 'echo $$ >"$0"; exec "$@"' \
+	    "$NTPT_TMP/$name.pid" "$ND" "$@" \
+	    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
+	echo $? >"$NTPT_TMP/$name.rc"
+}
+
+# The message prefix of run NAME: "%e %b %H:%M:%S ntpdate[PID]: ".
+pfx() {
+	printf '^( [1-9]|[12][0-9]|3[01]) '
+	printf '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) '
+	printf '([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] '
+	printf 'ntpdate\\[%s\\]: ' "$(cat "$NTPT_TMP/$1.pid")"
+}
+
+# rc_is NAME STATUS
+rc_is() {
+	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
+}
+
+# The offset in the -q line "server ADDR, stratum N, offset O, delay D".
+q_offset() {
+	awk -v a="server $2," 'index($0, a) == 1 {
+		sub(/.*, offset /, ""); sub(/,.*/, ""); print }' \
+	    "$NTPT_TMP/$1.log"
+}
+
+# final NAME KIND ADDR: NAME's last stdout line must be "KIND time server
+# ADDR offset O sec" with the prefix; prints O.
+final() {
+	local last re
+	last=$(tail -n 1 "$NTPT_TMP/$1.log")
+	re="$(pfx "$1")$2 time server ${3//./\\.} offset [-+][0-9]+\\.[0-9]{6} sec\$"
+	ntpt_assert_match "$re" "$last" "$1: final line"
+	printf '%s\n' "$last" | sed -E 's/.* offset ([-+][0-9.]+) sec$/\1/'
+}
+
+# result NAME KIND ADDR EXPECTED: a -q run NAME chose ADDR and printed
+# "KIND time server ADDR offset O sec" last, O as on ADDR's -q line and
+# EXPECTED within that sample's error bound (delay / 2) plus 1 ms.
+result() {
+	local off line
+	off=$(final "$1" "$2" "$3")
+	line=$(grep -F "server $3, " "$NTPT_TMP/$1.log")
+	ntpt_assert_match "^server ${3//./\\.}, stratum [0-9]+, offset [-+][0-9]+\\.[0-9]{6}, delay [0-9]+\\.[0-9]{5}\$" \
+	    "$line" "$1: -q line"
+	ntpt_assert_eq "$(q_offset "$1" "$3")" "$off" "$1: -q and final offsets"
+	awk -v o="$off" -v e="$4" -v d="${line##*delay }" 'BEGIN {
+		x = o - e; if (x < 0) x = -x; exit !(x <= d / 2 + 0.001) }' ||
+	    ntpt_fail "$1: offset $off, expected $4 within ${line##*delay }/2"
+}
+
+# ge VALUE MIN WHAT: VALUE >= MIN.
+ge() {
+	awk -v v="$1" -v m="$2" 'BEGIN { exit !(v + 0 >= m + 0 && v != "") }' ||
+	    ntpt_fail "$3: got '$1', expected >= $2"
+}
+
+# The smallest interval between two successive requests to ADDR (s).
+min_gap() {
+	ntpt_request_times "$1" | awk 'NR > 1 { d = $1 - p
+		if (m == "" || d < m) m = d } { p = $1 }
+		END { print m == "" ? "none" : m }'
+}
+
+# asked ADDR WHAT: ADDR got 1 to 4 requests, never two within 1.9 s (so
+# never two at once).  Exact counts depend on load: on a busy machine a
+# loopback round trip can exceed 2 ms, and the policy then asks again.
+asked() {
+	local n
+	n=$(ntpt_requests "$1")
+	ge "$n" 1 "$2: requests to $1"
+	ge 4 "$n" "$2: requests to $1 (at most 4)"
+	[ "$n" = 1 ] || ge "$(min_gap "$1")" 1.9 "$2: spacing of requests to $1"
+}
+
+# The server run NAME chose, from its final line.
+chosen_of() {
+	tail -n 1 "$NTPT_TMP/$1.log" |
+	    sed -nE 's/.* time server ([0-9a-f.:]+) offset .*/\1/p'
+}
+
+ntpt_start_testd \
+    127.0.0.1,offset=0.25 127.0.0.2,offset=0.25 127.0.0.3,offset=0.25 \
+    127.0.0.4,offset=5 \
+    127.0.0.5,offset=0.25 127.0.0.6,offset=0.25 127.0.0.7,offset=0.25 \
+    127.0.0.8,offset=5 \
+    127.0.0.9,offset=0.25 127.0.0.10,offset=1 \
+    127.0.0.11,offset=0.25 127.0.0.12,offset=0.25 127.0.0.13,silent \
+    127.0.0.14,silent 127.0.0.15,silent \
+    127.0.0.16,offset=0.25 127.0.0.17,offset=0.25 \
+    127.0.0.18,offset=0.25 \
+    127.0.0.19,offset=0.25,stratum=3 127.0.0.20,offset=0.25,stratum=1,refid=GPS \
+    127.0.0.21,offset=0.25 \
+    127.0.0.22,offset=0.25,rootdisp=0.2 \
+    127.0.0.23,offset=0.25,rootdisp=0.01,dreq=0.004,dresp=0.004 \
+    127.0.0.24,offset=0.25 127.0.0.25,offset=0.25 ::1,offset=0.25 \
+    127.0.0.26,offset=0.25 127.0.0.27,offset=0.25
+
+# Quick runs one at a time (their request counts matter), then the slow
+# ones together.
+for r in "false4 -q 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4" \
+    "false4d -d 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8" \
+    "disagree -q 127.0.0.9 127.0.0.10" \
+    "unres -q 127.0.0.16 nonexistent.invalid 127.0.0.17" \
+    "allunres -q nonexistent.invalid also-nonexistent.invalid" \
+    "twice -q 127.0.0.18 127.0.0.18" \
+    "strata -q 127.0.0.19 127.0.0.20 127.0.0.21" \
+    "rootdist -q 127.0.0.22 127.0.0.23"; do
+	# shellcheck disable=SC2086 # words on purpose
+	nd $r
+	nd_wait
+done
+nd onesilent -q 127.0.0.11 127.0.0.13 127.0.0.12
+nd allsilent -q 127.0.0.14
+# The same without -q, as cron runs it (the clock calls faked).
+ndf allsilentu -u 127.0.0.15 &
+ND_JOBS+=("$!")
+nd_wait
+
+# Four servers, one 5 s off: it is a falseticker, one of the three others
+# is chosen.
+for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4; do
+	asked $a falseticker
+done
+chosen=$(chosen_of false4)
+ntpt_assert_match '^127\.0\.0\.[123]$' "$chosen" "falseticker: chosen server"
+result false4 adjust "$chosen" 0.25
+ntpt_assert_near "$(q_offset false4 127.0.0.4)" 5 0.005 \
+    "falseticker: its -q offset"
+ntpt_assert_match "$(pfx false4)server 127\\.0\\.0\\.4: falseticker \\(disagrees with the majority\\): offset \\+(5\\.000|4\\.999)[0-9]{3} s\$" \
+    "$(cat "$NTPT_TMP/false4.err")" "falseticker: reason line"
+rc_is false4 0
+
+# -d: the verdict of each server.
+verdicts=$(grep '^verdict: ' "$NTPT_TMP/false4d.log")
+ntpt_assert_eq "$(grep -c . <<<"$verdicts")" 4 "falseticker -d: verdicts"
+ntpt_assert_match '^verdict: falseticker \(disagrees with the majority\): offset \+(5\.000|4\.999)[0-9]{3} s$' \
+    "$(sed -n 4p <<<"$verdicts")" "falseticker -d: 127.0.0.8's verdict"
+ntpt_assert_eq "$(head -n 3 <<<"$verdicts" | grep -c '^verdict: selected$')" \
+    1 "falseticker -d: one selected"
+ntpt_assert_eq "$(head -n 3 <<<"$verdicts" |
+    grep -c '^verdict: usable, but another server was better$')" 2 \
+    "falseticker -d: two others usable"
+ntpt_assert_eq "$(grep '^server ' "$NTPT_TMP/false4d.log" | tr '\n' ' ')" \
+    "server 127.0.0.5, port 123 server 127.0.0.6, port 123 server 127.0.0.7, port 123 server 127.0.0.8, port 123 " \
+    "falseticker -d: dump order"
+ntpt_assert_match "$(pfx false4d)adjust time server 127\\.0\\.0\\.[567] offset \\+0\\.2[45][0-9]{4} sec\$" \
+    "$(tail -n 1 "$NTPT_TMP/false4d.log")" "falseticker -d: final line"
+rc_is false4d 0
+
+# Two servers 0.75 s apart (0.25 and 1): no majority, a warning, still a choice.
+ntpt_assert_match "$(pfx disagree)2 servers disagree by 0\\.7[45][0-9]{4} s; no majority\$" \
+    "$(cat "$NTPT_TMP/disagree.err")" "disagree: warning"
+chosen=$(chosen_of disagree)
+case $chosen in
+127.0.0.9)	result disagree adjust 127.0.0.9 0.25 ;;
+127.0.0.10)	result disagree step 127.0.0.10 1 ;;
+*)		ntpt_fail "disagree: chosen '$chosen'" ;;
+esac
+rc_is disagree 0
+
+# One silent server among three: one timeout more, no retry: it is asked
+# only as long as the others are (once, unless a loaded machine makes
+# their first error bound exceed 1 ms).
+asked 127.0.0.11 "one silent"
+asked 127.0.0.12 "one silent"
+n=$(ntpt_requests 127.0.0.11)
+[ "$(ntpt_requests 127.0.0.12)" -gt "$n" ] && n=$(ntpt_requests 127.0.0.12)
+ntpt_assert_eq "$(ntpt_requests 127.0.0.13 silent)" "$n" \
+    "one silent: requests to the silent server"
+ntpt_assert_match "$(pfx onesilent)server 127\\.0\\.0\\.13: no reply within 2 s \\($n requests?\\)\$" \
+    "$(cat "$NTPT_TMP/onesilent.err")" "one silent: reason line"
+ntpt_assert_match -f '^server 127\.0\.0\.13, stratum 0, offset \+0\.000000, delay 0\.00000$' \
+    "$NTPT_TMP/onesilent.log" "one silent: its -q line"
+chosen=$(chosen_of onesilent)
+ntpt_assert_match '^127\.0\.0\.1[12]$' "$chosen" "one silent: chosen server"
+result onesilent adjust "$chosen" 0.25
+rc_is onesilent 0
+
+# All silent: four requests at least 2 s apart, then the reason and the
+# classic failure line, last.
+for r in allsilent:127.0.0.14 allsilentu:127.0.0.15; do
+	n=${r%%:*} a=${r#*:}
+	ntpt_assert_eq "$(ntpt_requests "$a")" 4 "$n: requests"
+	ge "$(min_gap "$a")" 1.9 "$n: request spacing"
+	ntpt_assert_eq "$(wc -l <"$NTPT_TMP/$n.err")" 2 "$n: stderr lines"
+	ntpt_assert_match "$(pfx "$n")server ${a//./\\.}: no reply within 2 s \\(4 requests\\)\$" \
+	    "$(head -n 1 "$NTPT_TMP/$n.err")" "$n: reason line"
+	ntpt_assert_match "$(pfx "$n")no server suitable for synchronization found\$" \
+	    "$(tail -n 1 "$NTPT_TMP/$n.err")" "$n: last line"
+	rc_is "$n" 1
+done
+ntpt_assert_eq "$(cat "$NTPT_TMP/allsilent.log")" \
+    "server 127.0.0.14, stratum 0, offset +0.000000, delay 0.00000" \
+    "allsilent: stdout"
+ntpt_assert_eq "$(cat "$NTPT_TMP/allsilentu.log")" "" "allsilentu: stdout"
+ntpt_assert_eq "$(ntpt_clock_calls)" "" "allsilentu: clock calls"
+
+# A name that does not resolve among good servers: said first, then the run
+# goes on without it.
+ntpt_assert_match "$(pfx unres)Error resolving nonexistent\\.invalid: .+" \
+    "$(head -n 1 "$NTPT_TMP/unres.err")" "unresolvable: message"
+ntpt_assert_match "$(pfx unres)server nonexistent\\.invalid: name did not resolve \\(.+\\)\$" \
+    "$(cat "$NTPT_TMP/unres.err")" "unresolvable: -q reason line"
+asked 127.0.0.16 unresolvable
+asked 127.0.0.17 unresolvable
+ntpt_assert_eq "$(grep -c '^server ' "$NTPT_TMP/unres.log")" 2 \
+    "unresolvable: -q lines"
+chosen=$(chosen_of unres)
+ntpt_assert_match '^127\.0\.0\.1[67]$' "$chosen" "unresolvable: chosen server"
+result unres adjust "$chosen" 0.25
+rc_is unres 0
+
+# Only names that do not resolve.
+ntpt_assert_match "$(pfx allunres)Error resolving nonexistent\\.invalid: .+" \
+    "$(sed -n 1p "$NTPT_TMP/allunres.err")" "all unresolvable: first"
+ntpt_assert_match "$(pfx allunres)Error resolving also-nonexistent\\.invalid: .+" \
+    "$(sed -n 2p "$NTPT_TMP/allunres.err")" "all unresolvable: second"
+ntpt_assert_match "$(pfx allunres)no servers can be used, exiting\$" \
+    "$(sed -n '3,$p' "$NTPT_TMP/allunres.err")" "all unresolvable: last line"
+ntpt_assert_eq "$(cat "$NTPT_TMP/allunres.log")" "" "all unresolvable: stdout"
+rc_is allunres 1
+
+# The same address twice is asked as one.
+asked 127.0.0.18 twice
+ntpt_assert_eq "$(grep -c '^server ' "$NTPT_TMP/twice.log")" 1 "twice: -q lines"
+result twice adjust 127.0.0.18 0.25
+rc_is twice 0
+
+# Among agreeing servers: the lowest stratum wins...
+result strata adjust 127.0.0.20 0.25
+ntpt_assert_match -f '^server 127\.0\.0\.20, stratum 1, ' \
+    "$NTPT_TMP/strata.log" "strata: stratum 1"
+rc_is strata 0
+# ... then the smallest root distance (0.015 s against 0.205 s), before
+# the delay (8 ms against almost nothing).
+result rootdist adjust 127.0.0.23 0.25
+rc_is rootdist 0
+
+# Names, from an /etc/hosts of our own, bind-mounted in this test's private
+# mount namespace: every address of a name is asked, an address given twice
+# (by a name and as a literal) as one; -6 keeps the IPv6 ones.
+printf '%s\n' '127.0.0.24 multi.test' '127.0.0.25 multi.test' \
+    '::1 multi.test' '127.0.0.24 alias.test' '127.0.0.26 one.test' \
+    '127.0.0.27 two.test' >"$NTPT_TMP/hosts"
+if ! mount --bind "$NTPT_TMP/hosts" /etc/hosts; then
+	echo "note: cannot bind-mount /etc/hosts, name checks skipped" >&2
+else
+	nd names -q multi.test alias.test 127.0.0.25
+	nd_wait
+	for a in 127.0.0.24 127.0.0.25 ::1; do
+		asked $a names
+	done
+	nd names6 -q -6 multi.test
+	nd_wait
+	ntpt_assert_eq "$(grep '^server ' "$NTPT_TMP/names.log" |
+	    sed 's/,.*//' | sort | tr '\n' ' ')" \
+	    "server 127.0.0.24 server 127.0.0.25 server ::1 " "names: servers"
+	chosen=$(chosen_of names)
+	result names adjust "$chosen" 0.25
+	ntpt_assert_eq "$(cat "$NTPT_TMP/names.err")" "" "names: stderr"
+	rc_is names 0
+	ntpt_assert_eq "$(grep -c '^server ' "$NTPT_TMP/names6.log")" 1 \
+	    "names -6: servers"
+	result names6 adjust ::1 0.25
+	rc_is names6 0
+
+	# Two names resolved together, many times (-p 1: one request each,
+	# quick even on a loaded machine): every run must end normally.
+	bad=0 crashed=0
+	for _ in $(seq 1 1000); do
+		timeout -k 2 20 "$ND" -q -p 1 one.test two.test \
+		    >"$NTPT_TMP/loop.out" 2>"$NTPT_TMP/loop.stderr"
+		rc=$?
+		[ "$rc" -ge 128 ] && crashed=$((crashed + 1))
+		if [ "$rc" != 0 ] ||
+		    ! tail -n 1 "$NTPT_TMP/loop.out" | grep -q ' time server '; then
+			bad=$((bad + 1))
+			[ "$bad" -gt 1 ] ||
+			    cp "$NTPT_TMP/loop.stderr" "$NTPT_TMP/loop1.err"
+		fi
+	done
+	ntpt_assert_eq "$crashed/$bad" 0/0 \
+	    "two names, 1000 runs: killed by a signal / not ended normally"
+fi
+
+ntpt_pass
