@@ -148,21 +148,12 @@ server_enough(const struct run *r, const struct ntp_server *s)
 static int
 server_socket(struct run *r, struct ntp_server *s, int *reason)
 {
-	int fam = s->addr.ss_family, fd;
+	int fam = s->addr.ss_family;
 
 	if (r->o->port != 0)
 		return fam == AF_INET6 ? r->fd6 : r->fd4;
-	fd = r->net->open(r->net->ctx, fam, 0, reason);
-	if (fd < 0)
-		return -1;
-	/* Connected: the kernel drops datagrams from anyone else and
-	 * reports ICMP errors on the socket. */
-	if (connect(fd, (struct sockaddr *)&s->addr, s->addrlen) != 0) {
-		r->net->close(r->net->ctx, fd);
-		*reason = NTP_R_SEND;
-		return -1;
-	}
-	return fd;
+	return r->net->open(r->net->ctx, fam, (struct sockaddr *)&s->addr,
+	    s->addrlen, 0, reason);
 }
 
 static void
@@ -476,12 +467,12 @@ static int
 open_bound(struct run *r, int *reason)
 {
 	if (needs_family(r->srv, r->n, AF_INET) &&
-	    (r->fd4 = r->net->open(r->net->ctx, AF_INET, r->o->port,
+	    (r->fd4 = r->net->open(r->net->ctx, AF_INET, NULL, 0, r->o->port,
 	    reason)) < 0)
 		return -1;
 	if (needs_family(r->srv, r->n, AF_INET6) &&
-	    (r->fd6 = r->net->open(r->net->ctx, AF_INET6, r->o->port,
-	    reason)) < 0)
+	    (r->fd6 = r->net->open(r->net->ctx, AF_INET6, NULL, 0,
+	    r->o->port, reason)) < 0)
 		return -1;
 	return 0;
 }

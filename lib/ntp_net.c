@@ -69,7 +69,8 @@ enable_stamps(int fd)
 }
 
 static int
-sys_open(void *ctx, int family, int port, int *reason)
+sys_open(void *ctx, int family, const struct sockaddr *peer,
+    socklen_t peerlen, int port, int *reason)
 {
 	int fd, saved;
 
@@ -80,13 +81,17 @@ sys_open(void *ctx, int family, int port, int *reason)
 		return -1;
 	}
 	enable_stamps(fd);
-	if (port != 0 && bind_port(fd, family, port, reason) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
+	if (peer != NULL) {
+		if (connect(fd, peer, peerlen) == 0)
+			return fd;
+		*reason = NTP_R_SEND;
+	} else if (port == 0 || bind_port(fd, family, port, reason) == 0) {
+		return fd;
 	}
-	return fd;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 /* The software transmit stamp of one error-queue message, if any. */

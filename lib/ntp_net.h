@@ -14,11 +14,14 @@
 /* Socket operations; ctx is passed back to every call. */
 struct ntp_net_ops {
 	/*
-	 * Open a non-blocking UDP socket of family, bound to port on the
-	 * wildcard address when port is not 0.  Returns the fd, or -1 with
-	 * *reason set (NTP_R_PORT_IN_USE, NTP_R_PORT_PERM, NTP_R_SOCKET).
+	 * Open a non-blocking UDP socket of family: connected to peer when
+	 * peer is not NULL (the kernel then drops datagrams from anyone
+	 * else and reports ICMP errors on the socket), else bound to port
+	 * on the wildcard address.  Returns the fd, or -1 with *reason set
+	 * (NTP_R_PORT_IN_USE, NTP_R_PORT_PERM, NTP_R_SOCKET, NTP_R_SEND).
 	 */
-	int	(*open)(void *ctx, int family, int port, int *reason);
+	int	(*open)(void *ctx, int family, const struct sockaddr *peer,
+		    socklen_t peerlen, int port, int *reason);
 	/* Send buf to `to`; *t1 is the local time of sending. */
 	ssize_t	(*send)(void *ctx, int fd, const void *buf, size_t len,
 		    const struct sockaddr *to, socklen_t tolen,
