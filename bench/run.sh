@@ -64,7 +64,7 @@ run_one() {
 	cmd=$(client_cmd "$cl" "$@")
 	r0=$(requests_total)
 	t0=$(date +%s%N)
-	eval "timeout 60 /usr/bin/time -o $NTPT_TMP/time -f '%M %U %S' $cmd" \
+	eval "timeout 30 /usr/bin/time -o $NTPT_TMP/time -f '%M %U %S' $cmd" \
 	    >"$NTPT_TMP/out" 2>&1
 	t1=$(date +%s%N)
 	r1=$(requests_total)
@@ -123,4 +123,11 @@ run_scenario silent 0.25 3 $(addrs 127.0.4 1 3)
 run_scenario many 0.25 100 $(addrs 127.0.5 1 100)
 
 cp "$RAW" "$OUT/raw.txt"
-bash "$NTPT_SRC/bench/table.sh" "$RAW" | tee "$OUT/results.md"
+{
+	bash "$NTPT_SRC/bench/table.sh" "$RAW"
+	echo
+	echo "Binary sizes (bytes, stripped): ntpdate $(strip -o - "$B/ntpdate" |
+	    wc -c), sntp $(strip -o - "$B/sntp" | wc -c); chronyd $(wc -c \
+	    <"$(command -v chronyd)"); ntpdig is a Python script."
+	echo "Runs per client and scenario: $N; a run is cut after 30 s."
+} | tee "$OUT/results.md"
