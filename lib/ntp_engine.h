@@ -96,7 +96,9 @@ void	ntp_servers_free(struct ntp_server *srv, size_t n);
 /*
  * Query every server whose reason is NTP_OK on entry (others are left as
  * they are).  On return each server's reason is NTP_OK when it holds a
- * usable sample (best set), else why not.  Returns 0, or -1 with *reason
+ * usable sample (best set), else why not; with first_usable, a server
+ * still waited for when the first usable reply came stays NTP_OK without
+ * a sample.  Returns 0, or -1 with *reason
  * set when the run could not start (port in use, no privilege, sockets).
  */
 int	ntp_query(struct ntp_server *srv, size_t n,

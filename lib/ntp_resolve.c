@@ -20,18 +20,11 @@ struct lookup {
 	struct gaicb	*cbp;
 	struct addrinfo	hints;
 	struct addrinfo	*numeric;	/* an address literal, resolved at once */
+	/* Settled once after the wait, then only read (settle()). */
+	struct addrinfo	*res;		/* the addresses, or NULL */
+	int		err;		/* why not: EAI_*, EAI_INPROGRESS */
+	int		busy;		/* a resolver thread still owns cb */
 };
-
-/* The lookup's addresses, or NULL when it failed or is still running. */
-static const struct addrinfo *
-lookup_res(const struct lookup *l)
-{
-	if (l->numeric != NULL)
-		return l->numeric;
-	if (l->cbp != NULL && gai_error(l->cbp) == 0)
-		return l->cb.ar_result;
-	return NULL;
-}
 
 /* Address literals need no resolver thread: take them at once. */
 static int
@@ -140,38 +133,62 @@ count_addrs(const struct lookup *lk, size_t n)
 
 	for (i = 0; i < n; i++) {
 		total++;
-		for (ai = lookup_res(&lk[i]); ai != NULL; ai = ai->ai_next)
+		for (ai = lk[i].res; ai != NULL; ai = ai->ai_next)
 			total++;
 	}
 	return total;
 }
 
 static const char *
-lookup_error(struct lookup *l)
+lookup_error(const struct lookup *l)
+{
+	if (l->numeric == NULL && l->cbp == NULL)
+		return "resolver could not start";
+	if (l->err == EAI_INPROGRESS)
+		return "timed out";
+	return gai_strerror(l->err);
+}
+
+/*
+ * Read a lookup's outcome once, cancelling it if it is still running, so
+ * that sizing and collecting see the same answer.
+ */
+static void
+settle(struct lookup *l)
 {
 	int e;
 
-	if (l->cbp == NULL)
-		return "resolver could not start";
-	e = gai_error(l->cbp);
-	if (e == EAI_INPROGRESS)
-		return "timed out";
-	return gai_strerror(e);
+	if (l->numeric != NULL || l->cbp == NULL) {
+		l->res = l->numeric;
+		return;
+	}
+	if ((e = gai_error(l->cbp)) == EAI_INPROGRESS) {
+		e = gai_cancel(l->cbp);
+		if (e != EAI_ALLDONE) {
+			l->busy = e != EAI_CANCELED;
+			l->err = EAI_INPROGRESS;
+			return;
+		}
+		e = gai_error(l->cbp);	/* it finished meanwhile */
+	}
+	if (e == 0)
+		l->res = l->cb.ar_result;
+	else
+		l->err = e;
 }
 
-/* Cancel what is still running; 1 when a lookup could not be stopped
- * and still owns its gaicb. */
+/* Free the results; 1 when some lookup still owns its gaicb. */
 static int
-cancel_lookups(struct lookup *lk, size_t n)
+release(struct lookup *lk, size_t n)
 {
 	size_t i;
 	int busy = 0;
 
-	for (i = 0; i < n; i++)
-		if (lk[i].cbp != NULL &&
-		    gai_error(lk[i].cbp) == EAI_INPROGRESS &&
-		    gai_cancel(lk[i].cbp) != EAI_CANCELED)
-			busy = 1;
+	for (i = 0; i < n; i++) {
+		if (lk[i].res != NULL)
+			freeaddrinfo(lk[i].res);
+		busy |= lk[i].busy;
+	}
 	return busy;
 }
 
@@ -182,7 +199,7 @@ collect(struct lookup *l, const char *name, struct ntp_server *srv,
 {
 	const struct addrinfo *ai;
 
-	if ((ai = lookup_res(l)) == NULL) {
+	if ((ai = l->res) == NULL) {
 		srv[k].host = name;
 		srv[k].reason = NTP_R_RESOLVE;
 		srv[k].detail = lookup_error(l);
@@ -211,7 +228,6 @@ ntp_resolve(const char *const *names, size_t n, int family, double timeout,
 	struct lookup *lk;
 	struct ntp_server *srv;
 	size_t i, k = 0;
-	int busy;
 
 	*out = NULL;
 	*nout = 0;
@@ -219,21 +235,15 @@ ntp_resolve(const char *const *names, size_t n, int family, double timeout,
 		return -1;
 	start_lookups(names, n, family, lk);
 	wait_lookups(lk, n, timeout);
-	if ((srv = calloc(count_addrs(lk, n) + 1, sizeof(*srv))) == NULL) {
-		if (!cancel_lookups(lk, n))
-			free(lk);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
+		settle(&lk[i]);
+	srv = calloc(count_addrs(lk, n) + 1, sizeof(*srv));
+	for (i = 0; srv != NULL && i < n; i++)
 		k = collect(&lk[i], names[i], srv, k);
-		if (lk[i].numeric != NULL)
-			freeaddrinfo(lk[i].numeric);
-		else if (lk[i].cbp != NULL && gai_error(lk[i].cbp) == 0)
-			freeaddrinfo(lk[i].cb.ar_result);
-	}
-	busy = cancel_lookups(lk, n);
-	if (!busy)	/* else a resolver thread may still write to it */
+	if (!release(lk, n))	/* else a resolver thread may write to it */
 		free(lk);
+	if (srv == NULL)
+		return -1;
 	*out = srv;
 	*nout = k;
 	return 0;
