@@ -126,8 +126,10 @@ cp "$RAW" "$OUT/raw.txt"
 {
 	bash "$NTPT_SRC/bench/table.sh" "$RAW"
 	echo
-	echo "Binary sizes (bytes, stripped): ntpdate $(strip -o - "$B/ntpdate" |
-	    wc -c), sntp $(strip -o - "$B/sntp" | wc -c); chronyd $(wc -c \
-	    <"$(command -v chronyd)"); ntpdig is a Python script."
+	strip -o "$NTPT_TMP/ntpdate.s" "$B/ntpdate"
+	strip -o "$NTPT_TMP/sntp.s" "$B/sntp"
+	echo "Binary sizes (bytes, stripped): ntpdate" \
+	    "$(wc -c <"$NTPT_TMP/ntpdate.s"), sntp $(wc -c <"$NTPT_TMP/sntp.s");" \
+	    "chronyd $(wc -c <"$(command -v chronyd)"); ntpdig is a Python script."
 	echo "Runs per client and scenario: $N; a run is cut after 30 s."
 } | tee "$OUT/results.md"
