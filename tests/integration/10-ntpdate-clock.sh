@@ -8,46 +8,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
-
-ND=$NTPT_BUILD/ntpdate
-[ -x "$ND" ] || ntpt_fail "$ND not built (make ntpdate)"
-
-# ndf NAME ARGS...: run ntpdate ARGS in the foreground, bounded in time,
-# with every clock call faked (ntpt_fake_clock, whose log one run at a
-# time may use): stdout in $NTPT_TMP/NAME.log, stderr in NAME.err, exit
-# status in NAME.rc, PID in NAME.pid.
-ndf() {
-	local name=$1
-	shift
-	# shellcheck disable=SC2016 # for the inner shell
-	ntpt_fake_clock timeout -k 2 60 bash -c 'echo $$ >"$0"; exec "$@"' \
-	    "$NTPT_TMP/$name.pid" "$ND" "$@" \
-	    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
-	echo $? >"$NTPT_TMP/$name.rc"
-}
-
-# The message prefix of run NAME: "%e %b %H:%M:%S ntpdate[PID]: ".
-pfx() {
-	printf '^( [1-9]|[12][0-9]|3[01]) '
-	printf '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) '
-	printf '([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] '
-	printf 'ntpdate\\[%s\\]: ' "$(cat "$NTPT_TMP/$1.pid")"
-}
-
-# rc_is NAME STATUS
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
-
-# final NAME KIND ADDR: NAME's last stdout line must be "KIND time server
-# ADDR offset O sec" with the prefix; prints O.
-final() {
-	local last re
-	last=$(tail -n 1 "$NTPT_TMP/$1.log")
-	re="$(pfx "$1")$2 time server ${3//./\\.} offset [-+][0-9]+\\.[0-9]{6} sec\$"
-	ntpt_assert_match "$re" "$last" "$1: final line"
-	printf '%s\n' "$last" | sed -E 's/.* offset ([-+][0-9.]+) sec$/\1/'
-}
+# shellcheck source=tests/ntpdate.sh
+. "$(dirname "$0")/../ntpdate.sh"
 
 ntpt_second_host
 for i in 3 4 5 6 7 8 9 10 11 12; do
@@ -58,12 +20,6 @@ NTPT_HOST=2 ntpt_start_testd 192.0.2.2,offset=3600 192.0.2.3,offset=0.1 \
     192.0.2.4,offset=-0.3 192.0.2.5,offset=-1000 192.0.2.6,offset=0.6 \
     192.0.2.7,offset=0.4 192.0.2.8,offset=0.1,spoof 192.0.2.9,offset=0.1,dup=3 \
     192.0.2.10,silent 192.0.2.11,offset=5 192.0.2.12,offset=0.1
-
-# The server run NAME chose, from its final line.
-chosen_of() {
-	tail -n 1 "$NTPT_TMP/$1.log" |
-	    sed -nE 's/.* time server ([0-9a-f.:]+) offset .*/\1/p'
-}
 
 # The client port of the last request to ADDR.
 last_port() {

@@ -6,9 +6,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
-
-ND=$NTPT_BUILD/ntpdate
-[ -x "$ND" ] || ntpt_fail "$ND not built (make ntpdate)"
+# shellcheck source=tests/ntpdate.sh
+. "$(dirname "$0")/../ntpdate.sh"
 
 # 192.0.2.99 (documentation range) has no route in this namespace.
 out=$(timeout 30 "$ND" -q -t 0.2 192.0.2.99 2>"$NTPT_TMP/unreach.err")
