@@ -2,7 +2,8 @@
 # Benchmark: our ntpdate -q and sntp against chronyd -Q and ntpdig on the
 # same scenarios, in a private user + network namespace (loopback only; no
 # client can change the clock there).  BENCH_N runs per client and
-# scenario (default 5); BENCH_SCENARIOS and BENCH_CLIENTS pick a subset.  Prints a markdown table; also bench/out/results.md.
+# scenario (default 5).  ntpdate-p1 is ntpdate -q -p 1: one sample, to
+# show what the sampling policy adds under jitter; BENCH_SCENARIOS and BENCH_CLIENTS pick a subset.  Prints a markdown table; also bench/out/results.md.
 #
 # Scenarios (true offset of the servers in parentheses):
 #   lan        one test server, 0.2 ms each way (+0.25 s)
@@ -23,7 +24,7 @@ mkdir -p "$OUT"
 RAW=$NTPT_TMP/raw.txt
 : >"$RAW"
 echo "pidfile $NTPT_TMP/q.pid" >"$NTPT_TMP/q.conf"
-CLIENTS=${BENCH_CLIENTS:-ntpdate sntp chronyd-Q ntpdig}
+CLIENTS=${BENCH_CLIENTS:-ntpdate ntpdate-p1 sntp chronyd-Q ntpdig}
 
 # client_cmd CLIENT ADDR...: the command line for one run.
 client_cmd() {
@@ -31,6 +32,7 @@ client_cmd() {
 	shift
 	case $c in
 	ntpdate)	echo "$B/ntpdate -q $*" ;;
+	ntpdate-p1)	echo "$B/ntpdate -q -p 1 $*" ;;
 	sntp)		echo "$B/sntp -j $*" ;;
 	chronyd-Q)	printf 'chronyd -Q -u root -f %s' "$NTPT_TMP/q.conf"
 			for a; do printf " 'server %s iburst'" "$a"; done
@@ -42,7 +44,7 @@ client_cmd() {
 # offset_of CLIENT FILE: the offset the client reported, in seconds.
 offset_of() {
 	case $1 in
-	ntpdate) awk '/ time server / { o = $(NF - 1) } END { print o }' "$2" ;;
+	ntpdate*) awk '/ time server / { o = $(NF - 1) } END { print o }' "$2" ;;
 	sntp) sed -n 's/.*"result":true.*"offset":\([-+0-9.e]*\).*/\1/p' "$2" |
 		tail -1 ;;
 	chronyd-Q) awk '/System clock wrong by/ {

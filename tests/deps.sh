@@ -1,11 +1,12 @@
 #!/bin/sh
-# Install what the build and the tests need on Debian 12, as root.
+# Install what the build and the tests need on Debian 12, as root, and any
+# further Debian packages named as arguments (bench/deps.sh does).
 # chrony must not start its daemon while installing (it would set this
 # host's clock from public servers): policy-rc.d forbids service starts.
 set -eu
 need=""
 for p in build-essential pkg-config check chrony strace iproute2 mandoc \
-    util-linux python3; do
+    util-linux python3 "$@"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $p"
 done

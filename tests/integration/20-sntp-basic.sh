@@ -7,49 +7,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
-
-SN=$NTPT_BUILD/sntp
-[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
-
-# sn NAME ARGS...: run sntp ARGS in the background, bounded in time: stdout
-# in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc.  The
-# KoD database is off unless ARGS give another -K (the last -K wins): a
-# test must never touch /var/lib/sntp/kod.  sn_wait waits for them all.
-SN_JOBS=()
-sn() {
-	local name=$1
-	shift
-	(
-		timeout -k 2 50 "$SN" -K /dev/null "$@" \
-		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
-		echo $? >"$NTPT_TMP/$name.rc"
-	) &
-	SN_JOBS+=("$!")
-}
-sn_wait() {
-	local pid
-	for pid in "${SN_JOBS[@]}"; do
-		wait "$pid"
-	done
-	SN_JOBS=()
-}
-# sn_fg NAME ARGS...: the same in the foreground.
-sn_fg() {
-	sn "$@"
-	sn_wait
-}
-out() { cat "$NTPT_TMP/$1.log"; }
-err() { cat "$NTPT_TMP/$1.err"; }
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
-# line NAME ADDR: the result line for server ADDR (address field $7 or $8).
-line() {
-	awk -v a="$2" '$7 == a || $8 == a' "$NTPT_TMP/$1.log"
-}
-# offset_of NAME ADDR, error_of NAME ADDR
-offset_of() { line "$1" "$2" | awk '{ print $4 }'; }
-error_of() { line "$1" "$2" | awk '{ print $6 }'; }
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
 
 D='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}'
 LINE6="^$D \\([+-][0-9]{4}\\) [+-][0-9]+\\.[0-9]{6} \\+/- [0-9]+\\.[0-9]{6} "

@@ -7,41 +7,9 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
 
-SN=$NTPT_BUILD/sntp
-[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
-
-# sn NAME ARGS...: run sntp ARGS in the background, bounded in time: stdout
-# in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc.  The
-# KoD database is off (a test must never touch /var/lib/sntp/kod).
-# sn_wait waits for them all.
-SN_JOBS=()
-sn() {
-	local name=$1
-	shift
-	(
-		timeout -k 2 50 "$SN" -K /dev/null "$@" \
-		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
-		echo $? >"$NTPT_TMP/$name.rc"
-	) &
-	SN_JOBS+=("$!")
-}
-sn_wait() {
-	local pid
-	for pid in "${SN_JOBS[@]}"; do
-		wait "$pid"
-	done
-	SN_JOBS=()
-}
-out() { cat "$NTPT_TMP/$1.log"; }
-err() { cat "$NTPT_TMP/$1.err"; }
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
-line() {
-	awk -v a="$2" '$7 == a || $8 == a' "$NTPT_TMP/$1.log"
-}
-offset_of() { line "$1" "$2" | awk '{ print $4 }'; }
 # requests_between ADDR LO HI: LO <= requests to ADDR <= HI.
 requests_between() {
 	local n

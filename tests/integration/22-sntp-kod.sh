@@ -8,9 +8,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
-
-SN=$NTPT_BUILD/sntp
-[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
 
 # Belt and braces for -K /dev/null: in this private mount namespace, make
 # /dev/null a mount point, so that nothing can be renamed over it.
@@ -18,32 +17,6 @@ mount --bind /dev/null /dev/null 2>/dev/null ||
     echo "note: cannot bind-mount /dev/null over itself" >&2
 [ -c /dev/null ] || ntpt_fail "/dev/null is not a character device"
 
-# sn NAME ARGS...: run sntp ARGS in the background, bounded in time: stdout
-# in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc.  Every
-# run here names its own -K; the -K /dev/null in front is only a default.
-SN_JOBS=()
-sn() {
-	local name=$1
-	shift
-	(
-		timeout -k 2 50 "$SN" -K /dev/null "$@" \
-		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
-		echo $? >"$NTPT_TMP/$name.rc"
-	) &
-	SN_JOBS+=("$!")
-}
-sn_wait() {
-	local pid
-	for pid in "${SN_JOBS[@]}"; do
-		wait "$pid"
-	done
-	SN_JOBS=()
-}
-out() { cat "$NTPT_TMP/$1.log"; }
-err() { cat "$NTPT_TMP/$1.err"; }
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
 printed() {
 	awk '{ printf "%s ", $7 }' "$NTPT_TMP/$1.log"
 }

@@ -9,36 +9,10 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
 
 command -v python3 >/dev/null || ntpt_skip "python3 not installed"
-SN=$NTPT_BUILD/sntp
-[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
-
-# sn NAME ARGS...: run sntp ARGS in the background, bounded in time: stdout
-# in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc.  The
-# KoD database is off unless ARGS give another -K (the last -K wins).
-SN_JOBS=()
-sn() {
-	local name=$1
-	shift
-	(
-		timeout -k 2 50 "$SN" -K /dev/null "$@" \
-		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
-		echo $? >"$NTPT_TMP/$name.rc"
-	) &
-	SN_JOBS+=("$!")
-}
-sn_wait() {
-	local pid
-	for pid in "${SN_JOBS[@]}"; do
-		wait "$pid"
-	done
-	SN_JOBS=()
-}
-err() { cat "$NTPT_TMP/$1.err"; }
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
 
 JCHECK=$NTPT_TMP/jcheck.py
 cat >"$JCHECK" <<'EOF'

@@ -8,9 +8,9 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
 
-SN=$NTPT_BUILD/sntp
-[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
 command -v strace >/dev/null || ntpt_skip "strace not installed"
 
 # fc NAME ARGS...: sntp ARGS under ntpt_fake_clock, in the foreground:
@@ -28,12 +28,7 @@ fc() {
 	echo "$rc" >"$NTPT_TMP/$name.rc"
 	ntpt_clock_calls >"$NTPT_TMP/$name.calls"
 }
-out() { cat "$NTPT_TMP/$1.log"; }
-err() { cat "$NTPT_TMP/$1.err"; }
 calls() { cat "$NTPT_TMP/$1.calls"; }
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
 # no_calls NAME: not one clock call.
 no_calls() {
 	ntpt_assert_eq "$(calls "$1")" "" "$1: clock calls"

@@ -6,30 +6,10 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
 
 command -v chronyd >/dev/null || ntpt_skip "chronyd not installed"
-SN=$NTPT_BUILD/sntp
-[ -x "$SN" ] || ntpt_fail "$SN not built (make sntp)"
-
-# sn NAME ARGS...: run sntp ARGS in the foreground, bounded in time: stdout
-# in $NTPT_TMP/NAME.log, stderr in NAME.err, exit status in NAME.rc.  The
-# KoD database is off.
-sn() {
-	local name=$1
-	shift
-	timeout -k 2 30 "$SN" -K /dev/null "$@" \
-	    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
-	echo $? >"$NTPT_TMP/$name.rc"
-}
-out() { cat "$NTPT_TMP/$1.log"; }
-err() { cat "$NTPT_TMP/$1.err"; }
-rc_is() {
-	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
-}
-line() {
-	awk -v a="$2" '$7 == a || $8 == a' "$NTPT_TMP/$1.log"
-}
-offset_of() { line "$1" "$2" | awk '{ print $4 }'; }
 
 D='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}'
 LINE6="^$D \\([+-][0-9]{4}\\) [+-][0-9]+\\.[0-9]{6} \\+/- [0-9]+\\.[0-9]{6} "
@@ -42,7 +22,7 @@ ntpt_on_host2 ip addr add 192.0.2.3/24 dev ntpt1 ||
 NTPT_HOST=2 ntpt_start_chronyd h2 "local stratum 10" "allow all" \
     "bindaddress 192.0.2.2"
 NTPT_HOST=2 ntpt_start_testd 192.0.2.3,offset=0.25
-sn resv -r 192.0.2.2 192.0.2.3
+sn_fg resv -r 192.0.2.2 192.0.2.3
 rc_is resv 0
 ntpt_assert_match "$LINE6"'192\.0\.2\.2 s10 no-leap$' \
     "$(line resv 192.0.2.2)" "resv: chronyd line"
@@ -52,7 +32,7 @@ ntpt_assert_eq "$(awk '$2 == "192.0.2.3" { print $3, $4 }' \
     "$NTPT_TMP/testd.log" | sort -u)" "192.0.2.1 123" \
     "resv: the requests' source address and port"
 # Without -r, an ephemeral port.
-sn ephem 192.0.2.3
+sn_fg ephem 192.0.2.3
 rc_is ephem 0
 p=$(awk '$2 == "192.0.2.3" { p = $4 } END { print p }' "$NTPT_TMP/testd.log")
 ntpt_assert_match '^[1-9][0-9]*$' "$p" "ephem: source port"
@@ -62,7 +42,7 @@ ntpt_assert_match '^[1-9][0-9]*$' "$p" "ephem: source port"
 ntpt_start_chronyd c1 "local stratum 10" "allow all" "bindaddress 127.0.0.20"
 ntpt_start_chronyd c2 "allow all" "bindaddress 127.0.0.21"
 
-sn sync 127.0.0.20
+sn_fg sync 127.0.0.20
 rc_is sync 0
 ntpt_assert_eq "$(out sync | wc -l)" 1 "sync: lines"
 ntpt_assert_match "$LINE6"'127\.0\.0\.20 s10 no-leap$' "$(out sync)" \
@@ -70,21 +50,21 @@ ntpt_assert_match "$LINE6"'127\.0\.0\.20 s10 no-leap$' "$(out sync)" \
 ntpt_assert_near "$(offset_of sync 127.0.0.20)" 0 0.001 "sync: offset"
 ntpt_assert_eq "$(err sync)" "" "sync: stderr"
 
-sn unsync -t 2 127.0.0.21
+sn_fg unsync -t 2 127.0.0.21
 rc_is unsync 1
 ntpt_assert_eq "$(out unsync)" "" "unsync: stdout"
 ntpt_assert_match '^sntp: server 127\.0\.0\.21: unsynchronised' \
     "$(err unsync)" "unsync: reason"
 ntpt_assert_eq "$(wc -l <"$NTPT_TMP/unsync.err")" 1 "unsync: stderr lines"
 
-sn both -t 2 127.0.0.21 127.0.0.20
+sn_fg both -t 2 127.0.0.21 127.0.0.20
 rc_is both 0
 ntpt_assert_eq "$(out both | awk '{ printf "%s ", $7 }')" "127.0.0.20 " \
     "both: lines"
 ntpt_assert_match '^sntp: server 127\.0\.0\.21: unsynchronised' \
     "$(err both)" "both: reason"
 
-sn json -j -t 2 127.0.0.20 127.0.0.21
+sn_fg json -j -t 2 127.0.0.20 127.0.0.21
 rc_is json 0
 ntpt_assert_match '^\{"host":"127\.0\.0\.20","address":"127\.0\.0\.20","stratum":10,"leap":"no-leap","offset":-?0\.000[0-9]+,.*"usable":true,"selected":true,"reason":"ok","requests":[1-4]\}$' \
     "$(sed -n 1p "$NTPT_TMP/json.log")" "json: synchronised"
@@ -94,13 +74,13 @@ ntpt_assert_match '^\{"result":true,"selected":"127\.0\.0\.20",.*"servers":2,"us
     "$(sed -n 3p "$NTPT_TMP/json.log")" "json: result"
 
 # -r while chronyd holds port 123 here: refused, exit 1, nothing sent.
-sn inuse -r 127.0.0.20
+sn_fg inuse -r 127.0.0.20
 rc_is inuse 1
 ntpt_assert_eq "$(out inuse)" "" "inuse: stdout"
 ntpt_assert_eq "$(err inuse)" \
     "sntp: port 123 is in use (is an NTP daemon running?); run without -r" \
     "inuse: message"
-sn inusej -r -j 127.0.0.20
+sn_fg inusej -r -j 127.0.0.20
 rc_is inusej 1
 ntpt_assert_match '^\{"result":false,.*"error":"port_in_use"\}$' \
     "$(out inusej)" "inusej: JSON"
