@@ -282,14 +282,19 @@ ntpt_on_host2() {
 # Returns CMD's status.  Caveat: a read-only adjtimex()/ntp_adjtime() (modes
 # 0) is faked too, so it returns TIME_OK with its struct left as passed.
 # "?" names are the 32-bit ABIs' variants, ignored where they do not exist.
+# With NTPT_FAKE_CLOCK_ERRNO=NAME (e.g. EPERM) the calls fail with that
+# error instead, to test how a program reports a clock it could not set.
 ntpt_fake_clock() {
 	local calls=clock_settime,settimeofday,adjtimex,clock_adjtime
+	local result=retval=0
 	calls+=',?stime,?clock_settime64,?clock_adjtime64'
+	[ -n "${NTPT_FAKE_CLOCK_ERRNO:-}" ] &&
+	    result=error=$NTPT_FAKE_CLOCK_ERRNO
 	command -v strace >/dev/null || ntpt_skip "strace not installed"
 	# LeakSanitizer cannot stop the world under ptrace.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	    strace -f -qq -e signal=none -e trace="$calls" \
-	    -e inject="$calls":retval=0 -o "$NTPT_TMP/strace.log" "$@"
+	    -e inject="$calls":"$result" -o "$NTPT_TMP/strace.log" "$@"
 }
 
 # The faked clock calls, one per line, without strace's PID column, e.g.

@@ -165,6 +165,23 @@ ntpt_assert_eq "$(ntpt_requests 192.0.2.10)" "$n" "shared: requests to the silen
 ntpt_assert_eq "$(cat "$NTPT_TMP/shared.err")" "" "shared: stderr"
 rc_is shared 0
 
+# The clock refuses (EPERM, as without CAP_SYS_TIME): the step and the
+# slew each say so, no success line is printed, and the exit status is 1.
+NTPT_FAKE_CLOCK_ERRNO=EPERM clock stepfail -b 192.0.2.3
+rc_is stepfail 1
+ntpt_assert_match -f "$(pfx stepfail)can't step the clock: Operation not permitted\$" \
+    "$NTPT_TMP/stepfail.err" "stepfail: message"
+ntpt_assert_no_match -f 'time server' "$NTPT_TMP/stepfail.log" \
+    "stepfail: no success line"
+ntpt_assert_match '^clock_settime\(CLOCK_REALTIME, .* = -1 EPERM' "$CALLS" \
+    "stepfail: the call"
+NTPT_FAKE_CLOCK_ERRNO=EPERM clock slewfail 192.0.2.3
+rc_is slewfail 1
+ntpt_assert_match -f "$(pfx slewfail)can't slew the clock: Operation not permitted\$" \
+    "$NTPT_TMP/slewfail.err" "slewfail: message"
+ntpt_assert_no_match -f 'time server' "$NTPT_TMP/slewfail.log" \
+    "slewfail: no success line"
+
 # -u: an unprivileged port, the clock set all the same.
 clock unpriv -u -b 192.0.2.3
 final unpriv step 192.0.2.3 >/dev/null

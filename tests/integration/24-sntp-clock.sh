@@ -195,6 +195,19 @@ fc false -S 127.0.0.13 127.0.0.11 127.0.0.12
 rc_is false 0
 stepped false 5 1
 
+# The clock refuses (EPERM, as without CAP_SYS_TIME): sntp says so and
+# exits 1; the result line is still printed (it is a measurement).
+NTPT_FAKE_CLOCK_ERRNO=EPERM fc stepfail -S 127.0.0.1
+rc_is stepfail 1
+ntpt_assert_match -f '^sntp: cannot step the clock: Operation not permitted$' \
+    "$NTPT_TMP/stepfail.err" "stepfail: message"
+ntpt_assert_match '^clock_settime\(CLOCK_REALTIME, .* = -1 EPERM' \
+    "$(calls stepfail)" "stepfail: the call"
+NTPT_FAKE_CLOCK_ERRNO=EPERM fc slewfail -s 127.0.0.2
+rc_is slewfail 1
+ntpt_assert_match -f '^sntp: cannot slew the clock: Operation not permitted$' \
+    "$NTPT_TMP/slewfail.err" "slewfail: message"
+
 # Era 1: stepped to about 2100000000 + the time ntp-testd has run, not to
 # a time 136 years off.
 fc era1 -S 127.0.0.7
