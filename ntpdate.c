@@ -85,24 +85,60 @@ usage(void)
 	exit(2);
 }
 
+/* Options with a value; 0, or -1 after classic's message. */
 static int
-parse_opt(struct options *o, int c, const char *arg)
+parse_value(struct options *o, int c, const char *arg)
 {
 	long v;
 
+	switch (c) {
+	case 'a':
+		if (ntp_parse_long(arg, 1, LONG_MAX, &o->keyid) == 0)
+			return 0;
+		fprintf(stderr, "ntpdate: encryption key %s invalid\n", arg);
+		return -1;
+	case 'e':
+		if (ntp_parse_decimal(arg, 0, 0.999999999, &o->authdelay) == 0)
+			return 0;
+		fprintf(stderr, "ntpdate: encryption delay %s is unlikely\n",
+		    arg);
+		return -1;
+	case 'o':
+		if (ntp_parse_long(arg, 1, 4, &v) == 0) {
+			o->version = (int)v;
+			return 0;
+		}
+		fprintf(stderr, "ntpdate: version must be 1 to 4\n");
+		return -1;
+	case 'p':
+		if (ntp_parse_long(arg, 1, NTP_MAXSAMPLES, &v) == 0) {
+			o->samples = (int)v;
+			return 0;
+		}
+		fprintf(stderr, "ntpdate: number of samples (%s) is invalid\n",
+		    arg);
+		return -1;
+	case 't':
+		if (ntp_parse_decimal(arg, 0, 3600, &o->timeout) == 0 &&
+		    o->timeout > 0)
+			return 0;
+		fprintf(stderr, "ntpdate: timeout %s is undecipherable\n", arg);
+		return -1;
+	default:	/* 'k' */
+		o->keyfile = arg;
+		return 0;
+	}
+}
+
+static int
+parse_opt(struct options *o, int c, const char *arg)
+{
 	switch (c) {
 	case '4':
 		o->family = AF_INET;
 		break;
 	case '6':
 		o->family = AF_INET6;
-		break;
-	case 'a':
-		if (ntp_parse_long(arg, 1, LONG_MAX, &o->keyid) != 0) {
-			fprintf(stderr, "ntpdate: encryption key %s invalid\n",
-			    arg);
-			return -1;
-		}
 		break;
 	case 'b':
 		o->adj = NTP_ADJ_STEP;
@@ -113,46 +149,11 @@ parse_opt(struct options *o, int c, const char *arg)
 	case 'd':
 		o->debug++;
 		break;
-	case 'e':
-		if (ntp_parse_decimal(arg, 0, 0.999999999,
-		    &o->authdelay) != 0) {
-			fprintf(stderr,
-			    "ntpdate: encryption delay %s is unlikely\n", arg);
-			return -1;
-		}
-		break;
-	case 'k':
-		o->keyfile = arg;
-		break;
-	case 'o':
-		if (ntp_parse_long(arg, 1, 4, &v) != 0) {
-			fprintf(stderr, "ntpdate: version must be 1 to 4\n");
-			return -1;
-		}
-		o->version = (int)v;
-		break;
-	case 'p':
-		if (ntp_parse_long(arg, 1, NTP_MAXSAMPLES, &v) != 0) {
-			fprintf(stderr,
-			    "ntpdate: number of samples (%s) is invalid\n",
-			    arg);
-			return -1;
-		}
-		o->samples = (int)v;
-		break;
 	case 'q':
 		o->query = 1;
 		break;
 	case 's':
 		o->use_syslog = 1;
-		break;
-	case 't':
-		if (ntp_parse_decimal(arg, 0, 3600, &o->timeout) != 0 ||
-		    o->timeout <= 0) {
-			fprintf(stderr,
-			    "ntpdate: timeout %s is undecipherable\n", arg);
-			return -1;
-		}
 		break;
 	case 'u':
 		o->unpriv = 1;
@@ -160,6 +161,8 @@ parse_opt(struct options *o, int c, const char *arg)
 	case 'v':
 		o->verbose = 1;
 		break;
+	case 'a': case 'e': case 'k': case 'o': case 'p': case 't':
+		return parse_value(o, c, arg);
 	default:
 		return -1;
 	}
