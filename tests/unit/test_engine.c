@@ -660,6 +660,16 @@ fake_check(const struct fake *f)
 	ck_assert_int_eq(f->nclose, f->nopen_ok);
 }
 
+/* A run that must start: ntp_query returns 0 and the fake saw no misuse. */
+static void
+run_ok(struct fake *f, struct ntp_server *srv, const struct ntp_query_opts *o)
+{
+	int reason = -1;
+
+	ck_assert_int_eq(run(f, srv, o, &reason), 0);
+	fake_check(f);
+}
+
 static int
 requests_to(const struct fake *f, int si)
 {
@@ -714,14 +724,12 @@ START_TEST(test_lan_server_one_request_exact_sample)
 	struct ntp_query_opts o;
 	const struct ntp_sample *b;
 	double prec = 2 * ldexp(1, -20);
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", v->offset_ns, v->delay_ns);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_msg(srv[0].nsent == 1, "%s: %d requests", v->what,
 	    srv[0].nsent);
 	ck_assert_int_eq(f.nreq, 1);
@@ -748,15 +756,13 @@ START_TEST(test_request_is_client_mode_fresh_nonce)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 20 * MS);
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.version = 3;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nreq, 4);
 	ck_assert_int_eq(f.req[0].mode, NTP_MODE_CLIENT);
 	ck_assert_int_eq(f.req[0].version, 3);
@@ -776,14 +782,12 @@ START_TEST(test_connected_socket_per_request)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 20 * MS);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nopens, 4);
 	ck_assert_int_eq(f.nclose, 4);
 	for (i = 0; i < f.nopens; i++) {
@@ -802,14 +806,12 @@ START_TEST(test_poor_server_max_requests_best_min_delay)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_delays(fake_add(&f, "127.0.0.1", -42 * MS, 0), d, 4);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 4);
 	ck_assert_int_eq(f.nreq, 4);
 	ck_assert_int_eq(srv[0].nreplies, 4);
@@ -827,15 +829,13 @@ START_TEST(test_max_requests_option)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 20 * MS);
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.max_requests = 2;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 2);
 	ck_assert_int_eq(srv[0].nsamples, 2);
 }
@@ -848,14 +848,12 @@ START_TEST(test_poor_then_good_stops)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_delays(fake_add(&f, "127.0.0.1", 5 * MS, 0), d, 3);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 2);
 	ck_assert_int_eq(srv[0].nsamples, 2);
 	ck_assert_int_eq(srv[0].best, 1);
@@ -871,7 +869,7 @@ START_TEST(test_good_server_ends_poor_server)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int good = _i == 0 ? 0 : 1, poor = 1 - good, reason = -1;
+	int good = _i == 0 ? 0 : 1, poor = 1 - good;
 
 	fake_init(&f);
 	if (good == 0) {
@@ -883,8 +881,7 @@ START_TEST(test_good_server_ends_poor_server)
 	}
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[good].nsent, 1);
 	ck_assert_int_eq(srv[poor].nsent, 1);
 	ck_assert_int_eq(f.nreq, 2);
@@ -900,15 +897,13 @@ START_TEST(test_two_poor_servers_both_asked_fully)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 20 * MS);
 	fake_add(&f, "127.0.0.2", 0, 30 * MS);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 4);
 	ck_assert_int_eq(srv[1].nsent, 4);
 	ck_assert_int_eq(requests_to(&f, 0), 4);
@@ -922,7 +917,7 @@ START_TEST(test_silent_beside_good_one_timeout)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int quiet = _i, good = 1 - _i, reason = -1;
+	int quiet = _i, good = 1 - _i;
 
 	fake_init(&f);
 	if (quiet == 0) {
@@ -934,8 +929,7 @@ START_TEST(test_silent_beside_good_one_timeout)
 	}
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[quiet].nsent, 1);
 	ck_assert_int_eq(srv[quiet].nreplies, 0);
 	ck_assert_int_eq(srv[quiet].nsamples, 0);
@@ -954,15 +948,13 @@ START_TEST(test_silent_beside_poor_asked_again)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 20 * MS);
 	fake_act(fake_add(&f, "127.0.0.2", 0, MS), A_SILENT);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 4);
 	ck_assert_int_ge(srv[1].nsent, 2);
 	ck_assert_int_le(srv[1].nsent, 4);
@@ -977,7 +969,6 @@ START_TEST(test_all_silent_max_requests)
 	struct ntp_query_opts o;
 	struct ntp_selection sel;
 	size_t i;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 0, MS), A_SILENT);
@@ -985,8 +976,7 @@ START_TEST(test_all_silent_max_requests)
 	fake_act(fake_add(&f, "::1", 0, MS), A_SILENT);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nreq, 12);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(srv[i].nsent, 4);
@@ -1009,7 +999,7 @@ START_TEST(test_samples_n_exactly_n)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int n = _i + 1, reason = -1;
+	int n = _i + 1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 11 * MS, 300 * US);	/* good at once */
@@ -1018,8 +1008,7 @@ START_TEST(test_samples_n_exactly_n)
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.samples = n;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	for (i = 0; i < 3; i++) {
 		ck_assert_msg(srv[i].nsent == n, "server %zu: %d requests, "
 		    "want %d", i, srv[i].nsent, n);
@@ -1058,7 +1047,6 @@ START_TEST(test_kod_one_request)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	struct fsrv *s;
-	int reason = -1;
 
 	fake_init(&f);
 	s = fake_add(&f, "127.0.0.1", 0, 20 * MS);
@@ -1066,8 +1054,7 @@ START_TEST(test_kod_one_request)
 	s->kod = v->code;
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 1);
 	ck_assert_int_eq(srv[0].nreplies, 1);
 	ck_assert_int_eq(srv[0].nsamples, 0);
@@ -1087,7 +1074,6 @@ START_TEST(test_kod_after_sample_keeps_it)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	struct fsrv *s;
-	int reason = -1;
 
 	fake_init(&f);
 	s = fake_add(&f, "127.0.0.1", 2 * MS, 20 * MS);
@@ -1095,8 +1081,7 @@ START_TEST(test_kod_after_sample_keeps_it)
 	s->kod = KOD_RATE;
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 2);
 	ck_assert_int_eq(srv[0].nsamples, 1);
 	ck_assert_int_eq(srv[0].reason, NTP_OK);
@@ -1119,7 +1104,6 @@ START_TEST(test_wrong_origin_only)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 0, MS), A_SPOOF);
@@ -1128,8 +1112,7 @@ START_TEST(test_wrong_origin_only)
 	o.timeout = 0.2;
 	o.spacing = 0.01;
 	o.max_requests = 2;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 2);
 	ck_assert_int_eq(srv[0].nreplies, 0);
 	ck_assert_int_eq(srv[0].nsamples, 0);
@@ -1151,7 +1134,6 @@ START_TEST(test_spoof_then_right_reply)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", -77 * MS, 800 * US),
@@ -1161,8 +1143,7 @@ START_TEST(test_spoof_then_right_reply)
 	/* The late reply needs a second poll round: a timeout no stall can
 	 * reach (the reply is there at once, so it costs nothing). */
 	o.timeout = 2.0;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.ndefer, 0);
 	ck_assert_int_eq(srv[0].nsent, 1);
 	ck_assert_int_eq(srv[0].nreplies, 1);
@@ -1179,14 +1160,12 @@ START_TEST(test_duplicate_reply_one_sample)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 5 * MS, 500 * US), A_DUP);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 1);
 	ck_assert_int_eq(srv[0].nreplies, 1);
 	ck_assert_int_eq(srv[0].nsamples, 1);
@@ -1202,15 +1181,13 @@ START_TEST(test_duplicate_reply_port_mode)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 5 * MS, 20 * MS), A_DUP);
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.port = NTP_PORT;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 4);
 	ck_assert_int_eq(srv[0].nreplies, 4);
 	ck_assert_int_eq(srv[0].nsamples, 4);
@@ -1226,14 +1203,12 @@ START_TEST(test_truncated_reply)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 0, MS), A_SHORT);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].reason, NTP_R_SHORT);
 	ck_assert_int_eq(srv[0].nsent, 4);
 	ck_assert_int_eq(srv[0].nreplies, 0);
@@ -1249,14 +1224,12 @@ START_TEST(test_unsync_leap3)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 0, 20 * MS), A_LEAP3);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].reason, NTP_R_UNSYNC_LEAP);
 	ck_assert_int_eq(srv[0].nsent, 1);
 	ck_assert_int_eq(srv[0].nreplies, 1);
@@ -1273,7 +1246,6 @@ START_TEST(test_rootdist_over_limit)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 500 * US);
@@ -1281,8 +1253,7 @@ START_TEST(test_rootdist_over_limit)
 	fast_opts(&o);
 	/* lambda = 0.01/2 + 65/65536 + 2^-19 + PHI*delta, about 6 ms */
 	o.limits.maxdist = 0.005;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].reason, NTP_R_ROOTDIST);
 	ck_assert_int_eq(srv[0].nsent, 1);
 	ck_assert_int_eq(srv[0].nsamples, 0);
@@ -1296,14 +1267,12 @@ START_TEST(test_refused_unreach)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 0, MS), A_REFUSED);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].reason, NTP_R_UNREACH);
 	ck_assert_int_eq(srv[0].sys_errno, ECONNREFUSED);
 	ck_assert_int_eq(srv[0].nsent, 4);
@@ -1316,14 +1285,12 @@ START_TEST(test_send_fails)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 0, MS), A_SENDFAIL);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].reason, NTP_R_SEND);
 	ck_assert_int_eq(srv[0].sys_errno, ENETUNREACH);
 	ck_assert_int_eq(srv[0].nsent, 4);
@@ -1337,7 +1304,6 @@ START_TEST(test_open_fails_for_one_server)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 20 * MS);
@@ -1347,8 +1313,7 @@ START_TEST(test_open_fails_for_one_server)
 	f.fail_errno = EHOSTUNREACH;
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[1].reason, NTP_R_SEND);
 	ck_assert_int_eq(srv[1].sys_errno, EHOSTUNREACH);
 	ck_assert_int_ge(srv[1].nsent, 1);
@@ -1365,7 +1330,6 @@ START_TEST(test_first_usable_stops)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 4 * MS, 20 * MS);	/* poor: else 4 */
@@ -1374,8 +1338,7 @@ START_TEST(test_first_usable_stops)
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.first_usable = 1;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nsent, 1);
 	ck_assert_int_eq(srv[0].nsamples, 1);
 	assert_sample(ntp_server_best(&srv[0]), 4 * MS, 20 * MS);
@@ -1396,7 +1359,6 @@ START_TEST(test_first_usable_with_gap)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 4 * MS, 20 * MS);
@@ -1406,8 +1368,7 @@ START_TEST(test_first_usable_with_gap)
 	fast_opts(&o);
 	o.first_usable = 1;
 	o.gap = 0.5;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nreq, 1);
 	ck_assert_int_eq(f.req[0].srv, 0);
 	ck_assert_int_eq(srv[0].nsamples, 1);
@@ -1424,7 +1385,6 @@ START_TEST(test_gap_asks_every_server)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 1 * MS, 300 * US);
@@ -1433,8 +1393,7 @@ START_TEST(test_gap_asks_every_server)
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.gap = 0.02;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nreq, 3);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(f.req[i].srv, (int)i);	/* in order */
@@ -1451,7 +1410,6 @@ START_TEST(test_reason_on_entry_not_asked)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 0, 300 * US);
@@ -1463,8 +1421,7 @@ START_TEST(test_reason_on_entry_not_asked)
 	srv[2].addrlen = 0;
 	memset(&srv[2].addr, 0, sizeof(srv[2].addr));
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nreq, 1);
 	ck_assert_int_eq(f.nopens, 1);
 	ck_assert_int_eq(srv[0].nsent, 1);
@@ -1481,13 +1438,11 @@ START_TEST(test_no_servers)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nopens, 0);
 	ck_assert_int_eq(f.nreq, 0);
 }
@@ -1500,7 +1455,6 @@ START_TEST(test_port_mode_shared_socket)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 10 * MS, 300 * US);
@@ -1508,8 +1462,7 @@ START_TEST(test_port_mode_shared_socket)
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.port = NTP_PORT;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nopens, 1);
 	ck_assert_int_eq(f.opens[0].family, AF_INET);
 	ck_assert_int_eq(f.opens[0].peer_null, 1);
@@ -1528,7 +1481,7 @@ START_TEST(test_port_mode_one_socket_per_family)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	size_t i;
-	int reason = -1, fam4 = 0, fam6 = 0;
+	int fam4 = 0, fam6 = 0;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 10 * MS, 300 * US);
@@ -1537,8 +1490,7 @@ START_TEST(test_port_mode_one_socket_per_family)
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.port = NTP_PORT;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(f.nopens, 2);
 	for (i = 0; i < f.nopens; i++) {
 		ck_assert_int_eq(f.opens[i].peer_null, 1);
@@ -1561,7 +1513,6 @@ START_TEST(test_port_mode_unknown_address_ignored)
 	struct fake f;
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_act(fake_add(&f, "127.0.0.1", 6 * MS, 500 * US),
@@ -1569,8 +1520,7 @@ START_TEST(test_port_mode_unknown_address_ignored)
 	servers_of(&f, srv);
 	fast_opts(&o);
 	o.port = NTP_PORT;
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(srv[0].nrejects, 0);
 	if (_i == 0) {
 		ck_assert_int_eq(srv[0].nsent, 4);
@@ -1650,7 +1600,6 @@ START_TEST(test_choose_after_query_falseticker)
 	struct ntp_server srv[NSRV];
 	struct ntp_query_opts o;
 	struct ntp_selection sel;
-	int reason = -1;
 
 	fake_init(&f);
 	fake_add(&f, "127.0.0.1", 10 * MS, 900 * US);
@@ -1659,8 +1608,7 @@ START_TEST(test_choose_after_query_falseticker)
 	fake_act(fake_add(&f, "127.0.0.4", 0, MS), A_SILENT);
 	servers_of(&f, srv);
 	fast_opts(&o);
-	ck_assert_int_eq(run(&f, srv, &o, &reason), 0);
-	fake_check(&f);
+	run_ok(&f, srv, &o);
 	ck_assert_int_eq(ntp_choose(srv, 4, &sel), 1);
 	ck_assert_int_eq(sel.chosen, 1);
 	ck_assert_int_eq(sel.usable, 3);
