@@ -168,8 +168,8 @@ send_failed(struct run *r, struct ntp_server *s, int reason, int err)
 static void
 send_request(struct run *r, struct ntp_server *s, const struct timespec *now)
 {
-	uint8_t buf[NTP_HEADER_LEN];
-	int reason = NTP_R_SEND;
+	uint8_t buf[NTP_PKT_MAXLEN];
+	int reason = NTP_R_SEND, len = NTP_HEADER_LEN;
 	ssize_t w;
 
 	s->q.sent = *now;
@@ -183,9 +183,15 @@ send_request(struct run *r, struct ntp_server *s, const struct timespec *now)
 		return;
 	}
 	ntp_pkt_request(buf, r->o->version, s->q.nonce);
-	w = r->net->send(r->net->ctx, s->q.fd, buf, sizeof(buf),
+	if (r->o->auth != NULL && (len = r->o->auth->sign(r->o->auth->ctx,
+	    (size_t)(s - r->srv), buf, NTP_HEADER_LEN, sizeof(buf),
+	    &reason)) < 0) {
+		send_failed(r, s, reason, 0);
+		return;
+	}
+	w = r->net->send(r->net->ctx, s->q.fd, buf, (size_t)len,
 	    (struct sockaddr *)&s->addr, s->addrlen, &s->q.t1);
-	if (w != (ssize_t)sizeof(buf)) {
+	if (w != (ssize_t)len) {
 		/* ENETUNREACH at boot: retried like a lost reply. */
 		send_failed(r, s, NTP_R_SEND, w < 0 ? errno : EIO);
 		return;
@@ -247,6 +253,9 @@ handle_reply(struct run *r, struct ntp_server *s, const uint8_t *buf,
 	why = ntp_pkt_decode(buf, len, &p);
 	if (why == 0)
 		why = ntp_check_header(&p, s->q.nonce);
+	if (why == 0 && r->o->auth != NULL)
+		why = r->o->auth->verify(r->o->auth->ctx, (size_t)(s - r->srv),
+		    buf, len, &p);
 	if (why != 0) {
 		/* Not provably from the server: keep waiting for the real
 		 * reply, but remember why in case none comes. */

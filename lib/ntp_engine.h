@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "ntp_net.h"
@@ -33,6 +34,29 @@
  * timeout more.  samples == N > 0 sends exactly N requests to each server,
  * `spacing` s apart.
  */
+/*
+ * Authentication of requests and replies (symmetric keys, NTS), behind
+ * ops so the engine does not know the scheme.  idx is the server's index
+ * in the array given to ntp_query().
+ */
+struct ntp_auth_ops {
+	/*
+	 * Append what authenticates the request to server idx after the
+	 * len bytes of buf (cap bytes in all).  Returns the new length, or
+	 * -1 with *reason set (the request is then not sent).
+	 */
+	int	(*sign)(void *ctx, size_t idx, uint8_t *buf, size_t len,
+		    size_t cap, int *reason);
+	/*
+	 * Check the authenticator of a reply from server idx whose header
+	 * and origin passed (p is buf decoded).  Returns 0, or the reason it
+	 * is not authentic; the engine then keeps waiting for the real reply.
+	 */
+	int	(*verify)(void *ctx, size_t idx, const uint8_t *buf, size_t len,
+		    const struct ntp_pkt *p);
+	void	*ctx;
+};
+
 struct ntp_query_opts {
 	int		version;	/* NTP version in requests, 1..4 */
 	double		timeout;	/* per request, s */
@@ -45,6 +69,7 @@ struct ntp_query_opts {
 	int		first_usable;	/* stop at the first usable sample */
 	int		local_precision; /* log2 s */
 	struct ntp_limits limits;
+	const struct ntp_auth_ops *auth; /* NULL: unauthenticated */
 };
 
 /* Engine-private per-server state. */

@@ -25,6 +25,16 @@ enum ntp_reason {
 	NTP_R_XMT_BEFORE_REC,	/* transmit before receive */
 	NTP_R_REF_OLD,		/* reference time zero or over a day old */
 	NTP_R_REF_FUTURE,	/* reference time after the transmit time */
+	NTP_R_REF_ZERO,		/* reference time zero: never synchronised */
+	/* Authentication (symmetric keys, NTS): the reply is not believed. */
+	NTP_R_AUTH_NO_MAC,	/* reply without a MAC */
+	NTP_R_AUTH_BAD_MAC,	/* MAC does not verify: wrong key */
+	NTP_R_AUTH_CRYPTO_NAK,	/* crypto-NAK: server does not know the key */
+	NTP_R_AUTH_KEYID,	/* reply signed with another key id */
+	NTP_R_NTS_NAK,		/* NTS NAK kiss (NTSN): cookies refused */
+	NTP_R_NTS_UID,		/* NTS unique identifier missing or wrong */
+	NTP_R_NTS_AUTH,		/* NTS authenticator missing or wrong */
+	NTP_R_NTS_KE,		/* NTS key establishment failed */
 	/* Sample checks. */
 	NTP_R_ROOTDIST,		/* root distance over the limit */
 	NTP_R_DELAY,		/* negative or absurd round-trip delay */
