@@ -21,6 +21,7 @@
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
+#include "ntp_resolve.h"
 
 #define USAGE "usage: ntpdate [-46bBdqsuv] [-a key#] [-e delay] " \
 	"[-k file] [-p samples] [-o version#] [-t timeo] server ..."
@@ -331,8 +332,12 @@ dump_server(const struct ntp_server *s, const struct ntp_query_opts *qo)
 	printf("delay %.6f, dispersion %.6f\n", b ? b->delay : 0.0,
 	    b ? b->disp : 0.0);
 	printf("offset %+.6f\n", b ? b->offset : 0.0);
-	printf("verdict: %s\n\n", s->reason == NTP_OK ? "selected" :
-	    ntp_server_why(s, qo, why, sizeof(why)));
+	if (s->reason == NTP_OK || s->reason == NTP_R_NOT_BEST)
+		printf("verdict: %s, weight %.3f\n\n", s->reason == NTP_OK ?
+		    "system peer" : "survivor", s->weight);
+	else
+		printf("verdict: %s\n\n", ntp_server_why(s, qo, why,
+		    sizeof(why)));
 }
 
 /* -q: classic's per-server line, zeros for a server without data. */
@@ -353,35 +358,31 @@ print_servers(const struct ntp_server *srv, size_t n)
 	fflush(stdout);
 }
 
+/* Correct the clock by the combined offset (only decide with -q/-d). */
 static int
 apply(const struct out *out, const struct options *o,
-    const struct ntp_server *s)
+    const struct ntp_server *peer, const struct ntp_selection *sel)
 {
-	const struct ntp_sample *b = ntp_server_best(s);
-	const struct ntp_clock_ops *clk = ntp_clock_system();
-	enum ntp_adj_kind kind;
-	int dry = o->query || o->debug, rc;
+	struct ntp_applied a;
+	int rc;
 
-	if (ntp_clock_decide(b->offset, o->adj, NTP_STEP_THRESHOLD,
-	    &kind) != 0) {
+	rc = ntp_clock_apply(ntp_clock_system(), sel->offset_ns, o->adj,
+	    NTP_STEP_THRESHOLD, o->query || o->debug, &a);
+	if (rc == NTP_R_SLEW_TOO_BIG) {
 		say(out, LOG_ERR, "server %s: offset %+.6f sec is too large "
 		    "to slew (adjtime accepts at most %.0f s); use -b to step",
-		    s->addrstr, b->offset, NTP_SLEW_MAX);
+		    peer->addrstr, sel->offset, NTP_SLEW_MAX);
 		return 1;
 	}
-	if (!dry) {
-		rc = kind == NTP_DO_STEP ?
-		    ntp_clock_step(clk, b->offset_ns, NULL) :
-		    ntp_clock_slew(clk, b->offset_ns);
-		if (rc != 0) {
-			say(out, LOG_ERR, "can't %s the clock: %s",
-			    kind == NTP_DO_STEP ? "step" : "slew",
-			    strerror(errno));
-			return 1;
-		}
+	if (rc != 0) {
+		say(out, LOG_ERR, "can't %s the clock: %s",
+		    a.kind == NTP_DO_STEP ? "step" : "slew",
+		    strerror(a.sys_errno));
+		return 1;
 	}
 	say(out, LOG_NOTICE, "%s time server %s offset %+.6f sec",
-	    kind == NTP_DO_STEP ? "step" : "adjust", s->addrstr, b->offset);
+	    a.kind == NTP_DO_STEP ? "step" : "adjust", peer->addrstr,
+	    sel->offset);
 	return 0;
 }
 
@@ -391,7 +392,9 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 	ntp_query_opts_default(qo);
 	qo->version = o->version;
 	qo->timeout = o->timeout;
-	qo->samples = o->samples;
+	/* -q asks once, as classic; a clock correction (and -d, classic's
+	 * rehearsal of one) follows the sampling policy. */
+	qo->samples = o->samples > 0 ? o->samples : o->query ? 1 : 0;
 	qo->port = (o->unpriv || o->query || o->debug) ? 0 : NTP_PORT;
 }
 
@@ -410,12 +413,16 @@ start_failed(const struct out *out, int reason)
 	return 1;
 }
 
+/* No majority: one line with every server's offset. */
 static void
-warn_no_majority(const struct out *out, const struct ntp_selection *sel)
+report_disagreement(const struct out *out, const struct ntp_server *srv,
+    size_t n, const struct ntp_selection *sel)
 {
-	if (sel->no_majority && sel->usable > 1)
-		say(out, LOG_WARNING, "%zu servers disagree by %.6f s; "
-		    "no majority", sel->usable, sel->spread);
+	char line[1024];
+
+	if (sel->no_majority && ntp_disagreement(srv, n, line,
+	    sizeof(line)) > 0)
+		say(out, LOG_ERR, "%s", line);
 }
 
 static int
@@ -439,14 +446,14 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 		print_servers(srv, n);
 	if (chosen < 0) {
 		report_reasons(out, srv, n, &qo, 1);
+		report_disagreement(out, srv, n, &sel);
 		say(out, LOG_ERR, "no server suitable for synchronization "
 		    "found");
 		return 1;
 	}
 	if (o->query)
 		report_reasons(out, srv, n, &qo, 1);
-	warn_no_majority(out, &sel);
-	return apply(out, o, &srv[chosen]);
+	return apply(out, o, &srv[chosen], &sel);
 }
 
 int

@@ -25,6 +25,7 @@
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
+#include "ntp_resolve.h"
 
 #define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
 	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
@@ -394,7 +395,7 @@ static void
 report_reasons(const struct run *r)
 {
 	const struct ntp_server *s;
-	char why[256], label[NAMEMAX + 64];
+	char why[256], label[NAMEMAX + 80];
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
@@ -413,12 +414,15 @@ report_reasons(const struct run *r)
 	}
 }
 
+/* No majority: one line with every server's offset. */
 static void
-warn_no_majority(const struct run *r)
+report_disagreement(const struct run *r)
 {
-	if (r->sel.no_majority && r->sel.usable > 1)
-		msg("%zu servers disagree by %.6f s; no majority",
-		    r->sel.usable, r->sel.spread);
+	char line[1024];
+
+	if (r->sel.no_majority && ntp_disagreement(r->srv, r->n, line,
+	    sizeof(line)) > 0)
+		msg("%s", line);
 }
 
 /* "45 s", "12 min", "3 h 20 min". */
@@ -530,7 +534,7 @@ static void
 debug_server(const struct run *r, size_t idx)
 {
 	const struct ntp_server *s = &r->srv[idx];
-	char label[NAMEMAX + 64], why[256], ref[32];
+	char label[NAMEMAX + 80], why[256], ref[32];
 	size_t i;
 
 	server_label(s, label, sizeof(label));
@@ -630,7 +634,7 @@ json_result(const struct run *r, int ok)
 	ntp_json_begin(&j);
 	ntp_json_bool(&j, "result", ok);
 	ntp_json_str(&j, "selected", c ? c->addrstr : NULL);
-	ntp_json_num(&j, "offset", c ? ntp_server_best(c)->offset : NAN, 9);
+	ntp_json_num(&j, "offset", c ? r->sel.offset : NAN, 9);
 	ntp_json_int(&j, "servers", (long long)r->n);
 	ntp_json_int(&j, "usable", (long long)m);
 	ntp_json_bool(&j, "no_majority", r->sel.no_majority &&
@@ -658,35 +662,32 @@ adj_mode(const struct options *o)
 	return o->step ? NTP_ADJ_STEP : NTP_ADJ_SLEW;
 }
 
-/* -S/-s: correct the clock by the selected server's offset. */
+/* -S/-s: correct the clock by the combined offset of the survivors. */
 static int
 apply(struct run *r)
 {
-	const struct ntp_sample *b = ntp_server_best(&r->srv[r->chosen]);
-	const struct ntp_clock_ops *clk = ntp_clock_system();
-	enum ntp_adj_kind kind;
+	struct ntp_applied a;
 	int rc;
 
-	if (ntp_clock_decide(b->offset, adj_mode(r->o), r->o->steplimit,
-	    &kind) != 0) {
+	rc = ntp_clock_apply(ntp_clock_system(), r->sel.offset_ns,
+	    adj_mode(r->o), r->o->steplimit, 0, &a);
+	if (rc == NTP_R_SLEW_TOO_BIG) {
 		msg("offset %+.6f s is too large to slew (adjtime accepts at "
-		    "most %.0f s); %s", b->offset, NTP_SLEW_MAX, r->o->step ?
-		    "lower the step limit (-M)" : "use -S to step");
+		    "most %.0f s); %s", r->sel.offset, NTP_SLEW_MAX,
+		    r->o->step ? "lower the step limit (-M)" : "use -S to step");
 		r->error = ntp_reason_name(NTP_R_SLEW_TOO_BIG);
 		return 1;
 	}
-	rc = kind == NTP_DO_STEP ? ntp_clock_step(clk, b->offset_ns, NULL) :
-	    ntp_clock_slew(clk, b->offset_ns);
 	if (rc != 0) {
-		msg("cannot %s the clock: %s", kind == NTP_DO_STEP ? "step" :
-		    "slew", strerror(errno));
-		r->error = kind == NTP_DO_STEP ? "step_failed" : "slew_failed";
+		msg("cannot %s the clock: %s", a.kind == NTP_DO_STEP ? "step" :
+		    "slew", strerror(a.sys_errno));
+		r->error = a.kind == NTP_DO_STEP ? "step_failed" : "slew_failed";
 		return 1;
 	}
-	r->adjusted = kind == NTP_DO_STEP ? "step" : "slew";
+	r->adjusted = a.kind == NTP_DO_STEP ? "step" : "slew";
 	if (r->o->debug)
-		msg("debug: %s the clock by %+.9f s", kind == NTP_DO_STEP ?
-		    "stepped" : "slewing", b->offset);
+		msg("debug: %s the clock by %+.9f s", a.kind == NTP_DO_STEP ?
+		    "stepped" : "slewing", r->sel.offset);
 	return 0;
 }
 
@@ -720,6 +721,8 @@ setup_query(struct run *r)
 	r->qo.gap = o->gap;
 	r->qo.port = o->reserved ? NTP_PORT : 0;
 	r->qo.first_usable = o->nowait;
+	/* A query asks once, as classic; a clock correction samples. */
+	r->qo.samples = o->step || o->slew ? 0 : 1;
 }
 
 /* Servers that were still waiting when --no-wait stopped the run. */
@@ -753,7 +756,7 @@ query(struct run *r)
 	if (!r->o->json)
 		print_lines(r);
 	report_reasons(r);
-	warn_no_majority(r);
+	report_disagreement(r);
 	ok = r->chosen >= 0;
 	if (!ok)
 		r->error = "no_usable_server";

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 #include "ntp_clock.h"
@@ -91,4 +92,28 @@ ntp_clock_slew(const struct ntp_clock_ops *ops, int64_t offset_ns)
 		tv.tv_sec--;
 	}
 	return ops->adjtime(ops->ctx, &tv);
+}
+
+int
+ntp_clock_apply(const struct ntp_clock_ops *ops, int64_t offset_ns,
+    enum ntp_adj_mode mode, double threshold, int dry,
+    struct ntp_applied *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = ntp_clock_decide((double)offset_ns / 1e9, mode, threshold,
+	    &out->kind)) != 0)
+		return rc;
+	if (dry)
+		return 0;
+	rc = out->kind == NTP_DO_STEP ?
+	    ntp_clock_step(ops, offset_ns, &out->target) :
+	    ntp_clock_slew(ops, offset_ns);
+	if (rc != 0) {
+		out->sys_errno = errno;
+		return NTP_R_CLOCK;
+	}
+	out->changed = 1;
+	return 0;
 }

@@ -52,4 +52,22 @@ int	ntp_clock_step(const struct ntp_clock_ops *ops, int64_t offset_ns,
 /* Slew the clock by offset_ns with adjtime().  0, or -1 (errno). */
 int	ntp_clock_slew(const struct ntp_clock_ops *ops, int64_t offset_ns);
 
+/* What ntp_clock_apply() decided and did. */
+struct ntp_applied {
+	enum ntp_adj_kind kind;
+	int		changed;	/* 1: the clock was stepped or slewed */
+	int		sys_errno;	/* why the clock call failed */
+	struct timespec	target;		/* a step's target time */
+};
+
+/*
+ * The one decide-and-apply step of both front ends: decide between step
+ * and slew for offset_ns (mode, threshold as ntp_clock_decide), then,
+ * unless dry, step or slew through ops.  Returns 0, NTP_R_SLEW_TOO_BIG,
+ * or NTP_R_CLOCK (the call failed; errno in out->sys_errno).
+ */
+int	ntp_clock_apply(const struct ntp_clock_ops *ops, int64_t offset_ns,
+	    enum ntp_adj_mode mode, double threshold, int dry,
+	    struct ntp_applied *out);
+
 #endif /* NTPC_CLOCK_H */

@@ -1,6 +1,6 @@
 /*
- * The query engine: one poll() loop over every server, monotonic
- * deadlines, the sampling policy of ntp_engine.h.
+ * The query engine: one wait loop over every server, monotonic deadlines
+ * read through the net ops, the sampling policy of ntp_engine.h.
  */
 #include <sys/socket.h>
 
@@ -11,25 +11,49 @@
 #include <string.h>
 #include <time.h>
 
+#include "ntp_check.h"
 #include "ntp_engine.h"
 #include "ntp_reason.h"
 #include "ntp_select.h"
 
+/*
+ * Selection is re-run as samples arrive, but not more often than this
+ * while requests are still out: with thousands of servers it is the
+ * costly step, and a verdict is needed only before a second request.
+ */
+#define JUDGE_INTERVAL	0.02	/* s */
+
 enum qstate {
-	Q_IDLE,		/* next request due at q.next */
-	Q_WAIT,		/* request out, reply due before q.sent + timeout */
+	Q_IDLE,		/* next request due at next */
+	Q_WAIT,		/* request out, reply due before sent + timeout */
 	Q_DONE		/* nothing more to ask */
+};
+
+/* Engine-private per-server state. */
+struct query {
+	enum qstate	state;
+	int		fd;
+	ntp_ts_t	nonce;
+	struct timespec	t1;		/* real local time of the request */
+	struct timespec	sent;		/* monotonic */
+	struct timespec	next;		/* monotonic: next request due */
 };
 
 /* Run state, shared by the loop's helpers. */
 struct run {
 	struct ntp_server	*srv;
+	struct query		*q;		/* one per server */
 	size_t			n;
 	const struct ntp_query_opts *o;
 	const struct ntp_net_ops *net;
 	int			fd4, fd6;	/* shared sockets when bound */
 	int			stop;		/* first_usable satisfied */
-	double			best_err;	/* best error bound so far, s */
+	int			answered;	/* some server replied */
+	int			good;		/* a survivor is good enough */
+	int			dirty;		/* samples since good was judged */
+	size_t			inflight;	/* requests out */
+	struct timespec		judged;		/* when, monotonic */
+	struct ntp_cand		*cand;		/* scratch for judging */
 	struct pollfd		*pfd;
 	size_t			*pidx;		/* pfd -> server, or SIZE_MAX */
 };
@@ -42,8 +66,9 @@ ntp_query_opts_default(struct ntp_query_opts *o)
 	o->timeout = 2.0;
 	o->samples = 0;
 	o->max_requests = 4;
+	o->patience = 8;
 	o->spacing = 2.0;
-	o->good_error = 0.001;
+	o->good_delay = 0.001;
 	o->gap = 0;
 	o->port = 0;
 	o->local_precision = -20;
@@ -58,11 +83,37 @@ ntp_server_best(const struct ntp_server *s)
 	return &s->samples[s->best];
 }
 
+/* Candidates from every server's best sample (min delay so far). */
+static void
+candidates(const struct ntp_server *srv, size_t n, struct ntp_cand *c)
+{
+	const struct ntp_sample *b;
+	int k;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		k = ntp_best_sample(srv[i].samples, srv[i].nsamples);
+		c[i].reason = srv[i].reason;
+		if (k < 0) {
+			if (c[i].reason == NTP_OK)
+				c[i].reason = NTP_R_NO_REPLY;
+			continue;
+		}
+		b = &srv[i].samples[k];
+		c[i].reason = NTP_OK;
+		c[i].offset = b->offset;
+		c[i].offset_ns = b->offset_ns;
+		c[i].rootdist = b->rootdist;
+		c[i].delay = b->delay;
+		c[i].stratum = b->stratum;
+	}
+}
+
 int
 ntp_choose(struct ntp_server *srv, size_t n, struct ntp_selection *sel)
 {
 	struct ntp_cand *c;
-	const struct ntp_sample *b;
 	size_t i;
 	int chosen;
 
@@ -71,21 +122,14 @@ ntp_choose(struct ntp_server *srv, size_t n, struct ntp_selection *sel)
 		sel->chosen = -1;
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		c[i].reason = srv[i].reason;
-		if ((b = ntp_server_best(&srv[i])) == NULL) {
-			if (c[i].reason == NTP_OK)
-				c[i].reason = NTP_R_NO_REPLY;
-			continue;
-		}
-		c[i].offset = b->offset;
-		c[i].rootdist = b->rootdist;
-		c[i].delay = b->delay;
-		c[i].stratum = b->stratum;
-	}
+	candidates(srv, n, c);
 	chosen = ntp_select(c, n, sel);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		srv[i].reason = c[i].reason;
+		srv[i].weight = c[i].weight;
+		srv[i].isect_low = sel->low;
+		srv[i].isect_high = sel->high;
+	}
 	free(c);
 	return chosen;
 }
@@ -112,151 +156,215 @@ note_reject(struct ntp_server *s, int reason)
 		s->rejects[s->nrejects++] = reason;
 }
 
+/* Requests a server may get: -p N; else the policy's, more while the
+ * whole run is silent. */
 static int
 request_limit(const struct run *r)
 {
-	return r->o->samples > 0 ? r->o->samples : r->o->max_requests;
+	if (r->o->samples > 0)
+		return r->o->samples;
+	return r->answered ? r->o->max_requests : r->o->patience;
+}
+
+/*
+ * Does this server have what the policy wants?  -p N: N requests.  By
+ * default: it has a sample, and a survivor of the run is good enough.
+ */
+static int
+server_enough(const struct run *r, size_t i)
+{
+	if (r->o->samples > 0)
+		return r->srv[i].nsent >= r->o->samples;
+	return r->srv[i].nsamples > 0 && r->good;
 }
 
 /* After a request ended (answered or not), plan the next one or finish. */
 static void
-plan_next(struct run *r, struct ntp_server *s, int enough)
+plan_next(struct run *r, size_t i, int done)
 {
-	if (s->q.fd >= 0 && r->o->port == 0) {
-		r->net->close(r->net->ctx, s->q.fd);
-		s->q.fd = -1;
+	struct query *q = &r->q[i];
+
+	if (q->state == Q_WAIT)
+		r->inflight--;
+	if (q->fd >= 0 && r->o->port == 0) {
+		r->net->close(r->net->ctx, q->fd);
+		q->fd = -1;
 	}
-	if (enough || s->nsent >= request_limit(r)) {
-		s->q.state = Q_DONE;
+	if (done || r->srv[i].nsent >= request_limit(r)) {
+		q->state = Q_DONE;
 		return;
 	}
-	s->q.state = Q_IDLE;
-	s->q.next = s->q.sent;
-	ts_add(&s->q.next, r->o->spacing);
+	q->state = Q_IDLE;
+	q->next = q->sent;
+	ts_add(&q->next, r->o->spacing);
 }
 
-/* Does this server have what the policy wants?  By default: it has a
- * sample, and the best error bound of the run is good enough. */
-static int
-server_enough(const struct run *r, const struct ntp_server *s)
+/*
+ * Judge the run so far: select among the best samples; good when a
+ * survivor's delta/2 is within good_delay (precision terms are left out:
+ * more samples cannot shrink them).
+ */
+static void
+judge(struct run *r, const struct timespec *now)
 {
-	if (r->o->samples > 0)
-		return s->nsent >= r->o->samples;
-	return s->nsamples > 0 && r->best_err <= r->o->good_error;
+	struct ntp_selection sel;
+	size_t i;
+
+	r->dirty = 0;
+	r->judged = *now;
+	r->good = 0;
+	candidates(r->srv, r->n, r->cand);
+	if (ntp_select(r->cand, r->n, &sel) < 0)
+		return;
+	for (i = 0; i < r->n && !r->good; i++)
+		r->good = (r->cand[i].reason == NTP_OK ||
+		    r->cand[i].reason == NTP_R_NOT_BEST) &&
+		    r->cand[i].delay / 2 <= r->o->good_delay;
 }
 
 static int
-server_socket(struct run *r, struct ntp_server *s, int *reason)
+judge_due(const struct run *r, const struct timespec *now)
 {
+	return r->dirty && (r->inflight == 0 ||
+	    ntp_timespec_elapsed(&r->judged, now) >= JUDGE_INTERVAL);
+}
+
+static int
+server_socket(struct run *r, size_t i, int *reason)
+{
+	const struct ntp_server *s = &r->srv[i];
 	int fam = s->addr.ss_family;
 
 	if (r->o->port != 0)
 		return fam == AF_INET6 ? r->fd6 : r->fd4;
-	return r->net->open(r->net->ctx, fam, (struct sockaddr *)&s->addr,
+	return r->net->open(r->net->ctx, fam, (const struct sockaddr *)&s->addr,
 	    s->addrlen, 0, reason);
 }
 
 static void
-send_failed(struct run *r, struct ntp_server *s, int reason, int err)
+send_failed(struct run *r, size_t i, int reason, int err)
 {
+	struct ntp_server *s = &r->srv[i];
+
 	s->reason = reason;
 	s->sys_errno = err;
 	note_reject(s, reason);
-	plan_next(r, s, 0);
+	plan_next(r, i, 0);
+}
+
+/* The request: version, mode, nonce; then the authenticator, if any. */
+static int
+build_request(struct run *r, size_t i, uint8_t *buf, size_t cap,
+    int *reason)
+{
+	ntp_pkt_request(buf, r->o->version, r->q[i].nonce);
+	if (r->o->auth == NULL)
+		return NTP_HEADER_LEN;
+	return r->o->auth->sign(r->o->auth->ctx, i, buf, NTP_HEADER_LEN, cap,
+	    reason);
 }
 
 static void
-send_request(struct run *r, struct ntp_server *s, const struct timespec *now)
+send_request(struct run *r, size_t i, const struct timespec *now)
 {
+	struct ntp_server *s = &r->srv[i];
+	struct query *q = &r->q[i];
 	uint8_t buf[NTP_PKT_MAXLEN];
-	int reason = NTP_R_SEND, len = NTP_HEADER_LEN;
+	int reason = NTP_R_SEND, len;
 	ssize_t w;
 
-	s->q.sent = *now;
+	q->sent = *now;
+	q->state = Q_WAIT;
+	r->inflight++;
 	s->nsent++;
-	if ((s->q.fd = server_socket(r, s, &reason)) < 0) {
-		send_failed(r, s, reason, errno);
+	if ((q->fd = server_socket(r, i, &reason)) < 0) {
+		send_failed(r, i, reason, errno);
 		return;
 	}
-	if (ntp_nonce(&s->q.nonce) != 0) {
-		send_failed(r, s, NTP_R_SEND, errno);
+	if (ntp_nonce(&q->nonce) != 0) {
+		send_failed(r, i, NTP_R_SEND, errno);
 		return;
 	}
-	ntp_pkt_request(buf, r->o->version, s->q.nonce);
-	if (r->o->auth != NULL && (len = r->o->auth->sign(r->o->auth->ctx,
-	    (size_t)(s - r->srv), buf, NTP_HEADER_LEN, sizeof(buf),
-	    &reason)) < 0) {
-		send_failed(r, s, reason, 0);
+	if ((len = build_request(r, i, buf, sizeof(buf), &reason)) < 0) {
+		send_failed(r, i, reason, 0);
 		return;
 	}
-	w = r->net->send(r->net->ctx, s->q.fd, buf, (size_t)len,
-	    (struct sockaddr *)&s->addr, s->addrlen, &s->q.t1);
-	if (w != (ssize_t)len) {
-		/* ENETUNREACH at boot: retried like a lost reply. */
-		send_failed(r, s, NTP_R_SEND, w < 0 ? errno : EIO);
-		return;
-	}
-	s->q.state = Q_WAIT;
+	w = r->net->send(r->net->ctx, q->fd, buf, (size_t)len,
+	    (const struct sockaddr *)&s->addr, s->addrlen, &q->t1);
+	if (w != (ssize_t)len)	/* ENETUNREACH at boot: retried */
+		send_failed(r, i, NTP_R_SEND, w < 0 ? errno : EIO);
 }
 
 /* An authentic reply passed every check: keep the sample. */
 static void
-accept_sample(struct run *r, struct ntp_server *s,
-    const struct ntp_sample *smp)
+accept_sample(struct run *r, size_t i, const struct ntp_sample *smp)
 {
+	struct ntp_server *s = &r->srv[i];
+
 	if (s->nsamples < NTP_MAXSAMPLES)
 		s->samples[s->nsamples++] = *smp;
-	if (smp->error < r->best_err)
-		r->best_err = smp->error;
 	s->reason = NTP_OK;
+	r->dirty = 1;
 	if (r->o->first_usable)
 		r->stop = 1;
-	plan_next(r, s, server_enough(r, s));
+	plan_next(r, i, 0);
 }
 
 /* A reply whose origin matched: authentic, usable or not. */
 static void
-authentic_reply(struct run *r, struct ntp_server *s, const struct ntp_pkt *p,
+authentic_reply(struct run *r, size_t i, const struct ntp_pkt *p,
     const struct timespec *t4)
 {
+	struct ntp_server *s = &r->srv[i];
 	struct ntp_sample smp;
 	int why;
 
 	s->nreplies++;
 	s->last = *p;
-	why = ntp_check_reply(p, s->q.nonce, &r->o->limits);
+	r->answered = 1;
+	why = ntp_check_reply(p, r->q[i].nonce, &r->o->limits);
 	if (why == 0)
-		why = ntp_sample_make(p, &s->q.t1, t4, r->o->local_precision,
-		    &smp);
-	if (why == 0)
-		why = ntp_check_sample(&smp, &r->o->limits);
+		why = ntp_sample_make(p, &r->q[i].t1, t4,
+		    r->o->local_precision, &smp);
+	if (why == 0 && (why = ntp_check_sample(&smp, &r->o->limits)) != 0)
+		s->rootdist_refused = smp.rootdist;
 	if (why == 0) {
-		accept_sample(r, s, &smp);
+		accept_sample(r, i, &smp);
 		return;
 	}
 	note_reject(s, why);
 	if (s->nsamples == 0)
 		s->reason = why;
 	/* A kiss or a server that is not fit to serve: stop asking it. */
-	plan_next(r, s, 1);
+	plan_next(r, i, 1);
+}
+
+/* Version, mode, origin, then the authenticator: 0 when authentic. */
+static int
+authentic(struct run *r, size_t i, const uint8_t *buf, size_t len,
+    struct ntp_pkt *p)
+{
+	int why;
+
+	if ((why = ntp_pkt_decode(buf, len, p)) != 0 ||
+	    (why = ntp_check_header(p, r->q[i].nonce)) != 0)
+		return why;
+	if (r->o->auth != NULL)
+		return r->o->auth->verify(r->o->auth->ctx, i, buf, len, p);
+	return 0;
 }
 
 static void
-handle_reply(struct run *r, struct ntp_server *s, const uint8_t *buf,
-    size_t len, const struct timespec *t4)
+handle_reply(struct run *r, size_t i, const uint8_t *buf, size_t len,
+    const struct timespec *t4)
 {
+	struct ntp_server *s = &r->srv[i];
 	struct ntp_pkt p;
 	int why;
 
-	if (s->q.state != Q_WAIT)
+	if (r->q[i].state != Q_WAIT)
 		return;		/* duplicate or late: ignored */
-	why = ntp_pkt_decode(buf, len, &p);
-	if (why == 0)
-		why = ntp_check_header(&p, s->q.nonce);
-	if (why == 0 && r->o->auth != NULL)
-		why = r->o->auth->verify(r->o->auth->ctx, (size_t)(s - r->srv),
-		    buf, len, &p);
-	if (why != 0) {
+	if ((why = authentic(r, i, buf, len, &p)) != 0) {
 		/* Not provably from the server: keep waiting for the real
 		 * reply, but remember why in case none comes. */
 		note_reject(s, why);
@@ -264,11 +372,12 @@ handle_reply(struct run *r, struct ntp_server *s, const uint8_t *buf,
 			s->reason = why;
 		return;
 	}
-	authentic_reply(r, s, &p, t4);
+	authentic_reply(r, i, &p, t4);
 }
 
-static struct ntp_server *
-find_server(struct run *r, size_t idx, int fd,
+/* The server a datagram on fd from `from` belongs to, or SIZE_MAX. */
+static size_t
+find_server(const struct run *r, size_t idx, int fd,
     const struct sockaddr_storage *from)
 {
 	size_t i;
@@ -276,13 +385,13 @@ find_server(struct run *r, size_t idx, int fd,
 	if (idx != SIZE_MAX)
 		return ntp_sockaddr_eq((const struct sockaddr *)from,
 		    (const struct sockaddr *)&r->srv[idx].addr) ?
-		    &r->srv[idx] : NULL;
+		    idx : SIZE_MAX;
 	for (i = 0; i < r->n; i++)
-		if (r->srv[i].q.fd == fd && ntp_sockaddr_eq(
+		if (r->q[i].fd == fd && ntp_sockaddr_eq(
 		    (const struct sockaddr *)from,
 		    (const struct sockaddr *)&r->srv[i].addr))
-			return &r->srv[i];
-	return NULL;
+			return i;
+	return SIZE_MAX;
 }
 
 /* An ICMP error on a connected socket ends that request. */
@@ -291,16 +400,14 @@ socket_error(struct run *r, size_t idx, int err)
 {
 	struct ntp_server *s;
 
-	if (idx == SIZE_MAX)
+	if (idx == SIZE_MAX || r->q[idx].state != Q_WAIT)
 		return;
 	s = &r->srv[idx];
-	if (s->q.state != Q_WAIT)
-		return;
 	s->sys_errno = err;
 	note_reject(s, NTP_R_UNREACH);
 	if (s->nsamples == 0)
 		s->reason = NTP_R_UNREACH;
-	plan_next(r, s, 0);
+	plan_next(r, idx, 0);
 }
 
 static void
@@ -310,8 +417,8 @@ drain(struct run *r, int fd, size_t idx)
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	struct timespec t4;
-	struct ntp_server *s;
 	ssize_t len;
+	size_t i;
 	int budget;
 
 	for (budget = 64; budget > 0; budget--) {
@@ -324,9 +431,9 @@ drain(struct run *r, int fd, size_t idx)
 				socket_error(r, idx, errno);
 			return;
 		}
-		if ((s = find_server(r, idx, fd, &from)) != NULL)
-			handle_reply(r, s, buf, (size_t)len, &t4);
-		if (idx != SIZE_MAX && r->srv[idx].q.fd != fd)
+		if ((i = find_server(r, idx, fd, &from)) != SIZE_MAX)
+			handle_reply(r, i, buf, (size_t)len, &t4);
+		if (idx != SIZE_MAX && r->q[idx].fd != fd)
 			return;		/* the reply ended it: socket closed */
 	}
 }
@@ -346,66 +453,95 @@ settled(const struct run *r)
 	for (i = 0; i < r->n; i++) {
 		if (r->srv[i].nsamples > 0)
 			usable = 1;
-		if (r->srv[i].nreplies > 0 && r->srv[i].q.state != Q_DONE)
+		if (r->srv[i].nreplies > 0 && r->q[i].state != Q_DONE)
 			return 0;
 	}
 	return usable;
 }
 
 static void
-request_timeout(struct run *r, struct ntp_server *s)
+request_timeout(struct run *r, size_t i)
 {
+	struct ntp_server *s = &r->srv[i];
+
 	if (s->nsamples == 0 && s->reason == NTP_OK)
 		s->reason = NTP_R_NO_REPLY;
-	plan_next(r, s, 0);
+	plan_next(r, i, 0);
+}
+
+/* A request out past its deadline has timed out. */
+static void
+check_timeout(struct run *r, size_t i, const struct timespec *now)
+{
+	struct timespec deadline;
+
+	if (r->q[i].state != Q_WAIT)
+		return;
+	deadline = r->q[i].sent;
+	ts_add(&deadline, r->o->timeout);
+	if (!ts_before(now, &deadline))
+		request_timeout(r, i);
+}
+
+/* An idle server is done when the policy has what it wants of it. */
+static int
+idle_done(const struct run *r, size_t i, int calm)
+{
+	const struct ntp_server *s = &r->srv[i];
+
+	return r->stop || server_enough(r, i) || s->nsent >= request_limit(r) ||
+	    (calm && s->nreplies == 0 && s->nsent > 0);
 }
 
 /* Advance every server's state to now; returns 1 while work remains. */
 static int
 step_servers(struct run *r, const struct timespec *now)
 {
-	struct timespec deadline;
-	struct ntp_server *s;
+	struct query *q;
 	size_t i;
-	int calm = settled(r), busy = 0;
+	int calm, busy = 0;
 
+	for (i = 0; i < r->n; i++)
+		check_timeout(r, i, now);
+	if (judge_due(r, now))
+		judge(r, now);
+	calm = settled(r);
 	for (i = 0; i < r->n; i++) {
-		s = &r->srv[i];
-		if (s->q.state == Q_WAIT) {
-			deadline = s->q.sent;
-			ts_add(&deadline, r->o->timeout);
-			if (!ts_before(now, &deadline))
-				request_timeout(r, s);
-		}
-		if (s->q.state == Q_IDLE && (r->stop || server_enough(r, s) ||
-		    (calm && s->nreplies == 0 && s->nsent > 0)))
-			s->q.state = Q_DONE;
-		if (s->q.state == Q_IDLE && !ts_before(now, &s->q.next))
-			send_request(r, s, now);
-		if (s->q.state == Q_WAIT && r->stop)
-			plan_next(r, s, 1);
-		busy |= s->q.state != Q_DONE;
+		q = &r->q[i];
+		if (q->state == Q_IDLE && idle_done(r, i, calm))
+			q->state = Q_DONE;
+		if (q->state == Q_IDLE && !ts_before(now, &q->next))
+			send_request(r, i, now);
+		if (q->state == Q_WAIT && r->stop)
+			plan_next(r, i, 1);
+		busy |= q->state != Q_DONE;
 	}
-	return busy;
+	return busy || r->dirty;
 }
 
-/* Milliseconds until the next deadline or due request. */
+/* The next deadline: a reply due, a request due, or a judgement due. */
 static int
 next_wakeup(const struct run *r, const struct timespec *now)
 {
-	const struct ntp_server *s;
+	const struct query *q;
 	struct timespec t;
 	double ms = 60000, d;
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
-		s = &r->srv[i];
-		if (s->q.state == Q_DONE)
+		q = &r->q[i];
+		if (q->state == Q_DONE)
 			continue;
-		t = s->q.state == Q_WAIT ? s->q.sent : s->q.next;
-		if (s->q.state == Q_WAIT)
+		t = q->state == Q_WAIT ? q->sent : q->next;
+		if (q->state == Q_WAIT)
 			ts_add(&t, r->o->timeout);
 		d = ntp_timespec_elapsed(now, &t) * 1000;
+		if (d < ms)
+			ms = d;
+	}
+	if (r->dirty) {
+		d = (JUDGE_INTERVAL - ntp_timespec_elapsed(&r->judged, now)) *
+		    1000;
 		if (d < ms)
 			ms = d;
 	}
@@ -433,8 +569,8 @@ build_pfd(struct run *r)
 	size_t i, k = 0;
 
 	for (i = 0; i < r->n; i++)
-		if (r->srv[i].q.state == Q_WAIT && r->srv[i].q.fd >= 0)
-			k = add_pfd(r, k, r->srv[i].q.fd,
+		if (r->q[i].state == Q_WAIT && r->q[i].fd >= 0)
+			k = add_pfd(r, k, r->q[i].fd,
 			    r->o->port == 0 ? i : SIZE_MAX);
 	return k;
 }
@@ -447,12 +583,12 @@ run_loop(struct run *r)
 	int ms;
 
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		r->net->monotonic(r->net->ctx, &now);
 		if (!step_servers(r, &now))
 			return;
 		k = build_pfd(r);
 		ms = next_wakeup(r, &now);
-		if (poll(r->pfd, (nfds_t)k, ms) <= 0)
+		if (r->net->wait(r->net->ctx, r->pfd, (nfds_t)k, ms) <= 0)
 			continue;
 		for (j = 0; j < k; j++)
 			if (r->pfd[j].revents & (POLLIN | POLLERR))
@@ -491,18 +627,20 @@ init_servers(struct run *r)
 {
 	struct timespec start;
 	struct ntp_server *s;
+	struct query *q;
 	size_t i, k = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	r->net->monotonic(r->net->ctx, &start);
+	r->judged = start;
 	for (i = 0; i < r->n; i++) {
 		s = &r->srv[i];
-		memset(&s->q, 0, sizeof(s->q));
-		s->q.fd = -1;
+		q = &r->q[i];
+		q->fd = -1;
 		s->best = -1;
-		s->q.state = s->reason == NTP_OK ? Q_IDLE : Q_DONE;
-		s->q.next = start;
-		if (s->q.state == Q_IDLE)
-			ts_add(&s->q.next, r->o->gap * (double)k++);
+		q->state = s->reason == NTP_OK ? Q_IDLE : Q_DONE;
+		q->next = start;
+		if (q->state == Q_IDLE)
+			ts_add(&q->next, r->o->gap * (double)k++);
 	}
 }
 
@@ -514,9 +652,8 @@ finish(struct run *r)
 
 	for (i = 0; i < r->n; i++) {
 		s = &r->srv[i];
-		if (s->q.fd >= 0 && r->o->port == 0)
-			r->net->close(r->net->ctx, s->q.fd);
-		s->q.fd = -1;
+		if (r->q[i].fd >= 0 && r->o->port == 0)
+			r->net->close(r->net->ctx, r->q[i].fd);
 		if (s->nsamples > 0) {
 			s->best = ntp_best_sample(s->samples, s->nsamples);
 			s->reason = NTP_OK;
@@ -526,6 +663,25 @@ finish(struct run *r)
 		r->net->close(r->net->ctx, r->fd4);
 	if (r->fd6 >= 0)
 		r->net->close(r->net->ctx, r->fd6);
+}
+
+static int
+run_alloc(struct run *r)
+{
+	r->q = calloc(r->n + 1, sizeof(*r->q));
+	r->cand = calloc(r->n + 1, sizeof(*r->cand));
+	r->pfd = calloc(r->n + 2, sizeof(*r->pfd));
+	r->pidx = calloc(r->n + 2, sizeof(*r->pidx));
+	return r->q && r->cand && r->pfd && r->pidx ? 0 : -1;
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->q);
+	free(r->cand);
+	free(r->pfd);
+	free(r->pidx);
 }
 
 int
@@ -541,20 +697,17 @@ ntp_query(struct ntp_server *srv, size_t n, const struct ntp_query_opts *o,
 	r.o = o;
 	r.net = net;
 	r.fd4 = r.fd6 = -1;
-	r.best_err = HUGE_VAL;
-	r.pfd = calloc(n + 2, sizeof(*r.pfd));
-	r.pidx = calloc(n + 2, sizeof(*r.pidx));
-	init_servers(&r);
-	if (r.pfd == NULL || r.pidx == NULL) {
+	if (run_alloc(&r) != 0) {
+		run_free(&r);
 		*reason = NTP_R_NOMEM;
-		rc = -1;
-	} else if (o->port != 0 && open_bound(&r, reason) != 0) {
-		rc = -1;
-	} else {
-		run_loop(&r);
+		return -1;
 	}
+	init_servers(&r);
+	if (o->port != 0 && open_bound(&r, reason) != 0)
+		rc = -1;
+	else
+		run_loop(&r);
 	finish(&r);
-	free(r.pfd);
-	free(r.pidx);
+	run_free(&r);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "ntp_net.h"
 #include "ntp_pkt.h"
+#include "ntp_check.h"
 #include "ntp_sample.h"
 #include "ntp_select.h"
 
@@ -23,17 +25,6 @@
 #define NTP_MAXREJECTS	16	/* reject reasons kept per server for -d */
 #define NTP_PORT	123
 
-/*
- * The default sampling policy (samples == 0): one request to every server
- * at once; a server is asked again, at least `spacing` s after its
- * previous request and at most max_requests times in all, only while it
- * has not answered or the best error bound of the run so far (delta/2 +
- * precision terms, over all servers) is above good_error.  Once a usable
- * sample is in and every server that answered is done, servers that never
- * answered get no further request: a silent server costs at most one
- * timeout more.  samples == N > 0 sends exactly N requests to each server,
- * `spacing` s apart.
- */
 /*
  * Authentication of requests and replies (symmetric keys, NTS), behind
  * ops so the engine does not know the scheme.  idx is the server's index
@@ -57,13 +48,28 @@ struct ntp_auth_ops {
 	void	*ctx;
 };
 
+/*
+ * The sampling policy (samples == 0): one request to every server at
+ * once.  A server that answered is asked again, `spacing` s after its
+ * previous request and at most max_requests times in all, only while the
+ * run is not good enough: good enough is a survivor of the selection so
+ * far (a server inside the current intersection, ntp_select) whose best
+ * sample has delta/2 <= good_delay -- the part of the error bound more
+ * samples can shrink; precision terms cannot.  While no server has
+ * answered at all, every server is asked up to `patience` times,
+ * `spacing` s apart (a lossy path); once any server answered, a server
+ * that never did gets no further request after the others are done: a
+ * silent server costs at most one timeout more.  samples == N > 0 sends
+ * exactly N requests to each server, `spacing` s apart.
+ */
 struct ntp_query_opts {
 	int		version;	/* NTP version in requests, 1..4 */
 	double		timeout;	/* per request, s */
 	int		samples;	/* 0: the policy above; else exactly N */
 	int		max_requests;	/* policy: at most this many, 4 */
+	int		patience;	/* policy, nobody answered: 8 */
 	double		spacing;	/* s between requests to one server, 2 */
-	double		good_error;	/* policy: good enough, s (1 ms) */
+	double		good_delay;	/* policy: delta/2 good enough, 1 ms */
 	double		gap;		/* s between first requests (sntp -g) */
 	int		port;		/* local port: 0 ephemeral, or 123 */
 	int		first_usable;	/* stop at the first usable sample */
@@ -72,22 +78,12 @@ struct ntp_query_opts {
 	const struct ntp_auth_ops *auth; /* NULL: unauthenticated */
 };
 
-/* Engine-private per-server state. */
-struct ntp_qstate {
-	int		state;
-	int		fd;
-	ntp_ts_t	nonce;
-	struct timespec	t1;		/* real local time of the request */
-	struct timespec	sent;		/* monotonic */
-	struct timespec	next;		/* monotonic: next request due */
-};
-
 /* One server address and what was learnt about it. */
 struct ntp_server {
 	const char	*host;		/* the name as given */
 	struct sockaddr_storage addr;
 	socklen_t	addrlen;
-	char		addrstr[INET6_ADDRSTRLEN];
+	char		addrstr[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
 	const char	*detail;	/* resolver or socket error text */
 	int		reason;		/* NTP_OK when usable; else why not */
 	int		sys_errno;	/* for NTP_R_SEND, NTP_R_UNREACH */
@@ -97,26 +93,17 @@ struct ntp_server {
 	size_t		nsamples;
 	int		best;		/* index into samples, or -1 */
 	struct ntp_pkt	last;		/* last authentic reply, for -d */
+	double		rootdist_refused; /* last root distance over limit */
 	int		rejects[NTP_MAXREJECTS];
 	size_t		nrejects;
-	struct ntp_qstate q;
+	/* Set by ntp_choose(). */
+	double		weight;		/* share in the combined offset, 0..1 */
+	double		isect_low;	/* the intersection it was judged by */
+	double		isect_high;
 };
 
 /* The defaults: version 4, timeout 2 s, the policy above, port 0. */
 void	ntp_query_opts_default(struct ntp_query_opts *o);
-
-/*
- * Resolve n names at once (getaddrinfo_a) within timeout seconds, each to
- * all of its addresses of family (AF_UNSPEC, AF_INET, AF_INET6).  A name
- * that fails yields one server with reason NTP_R_RESOLVE and detail set.
- * Duplicate addresses are kept once.  Returns 0 and a calloc'ed array in
- * *out (free with ntp_servers_free), or -1 when out of memory.
- */
-int	ntp_resolve(const char *const *names, size_t n, int family,
-	    double timeout, struct ntp_server **out, size_t *nout);
-
-/* Free what ntp_resolve returned. */
-void	ntp_servers_free(struct ntp_server *srv, size_t n);
 
 /*
  * Query every server whose reason is NTP_OK on entry (others are left as
@@ -135,8 +122,10 @@ const struct ntp_sample *ntp_server_best(const struct ntp_server *s);
 
 /*
  * Select among the queried servers (ntp_select on their best samples):
- * returns the chosen index or -1; every other server's reason says why
- * it was not chosen (falseticker, not best, or why it had no sample).
+ * returns the system peer's index or -1 (nothing usable, or no
+ * majority); sel holds the combined offset.  Every other server's reason
+ * says why it was not chosen (falseticker, not best, no majority, or why
+ * it had no sample); weight is each one's share in the combined offset.
  */
 int	ntp_choose(struct ntp_server *srv, size_t n,
 	    struct ntp_selection *sel);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -252,8 +253,28 @@ sys_close(void *ctx, int fd)
 	close(fd);
 }
 
+static void
+sys_monotonic(void *ctx, struct timespec *now)
+{
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, now);
+}
+
+static int
+sys_wait(void *ctx, struct pollfd *fds, nfds_t nfds, int ms)
+{
+	(void)ctx;
+	return poll(fds, nfds, ms);
+}
+
 static const struct ntp_net_ops system_ops = {
-	sys_open, sys_send, sys_recv, sys_close, NULL
+	.open = sys_open,
+	.send = sys_send,
+	.recv = sys_recv,
+	.close = sys_close,
+	.monotonic = sys_monotonic,
+	.wait = sys_wait,
+	.ctx = NULL
 };
 
 const struct ntp_net_ops *

@@ -1,6 +1,7 @@
 /*
  * The socket side: UDP sockets and the send/receive calls that stamp T1
- * and T4, behind an ops struct like the clock.
+ * and T4, and the engine's time (its monotonic clock and its waits),
+ * behind an ops struct like the clock, so tests run on simulated time.
  */
 #ifndef NTPC_NET_H
 #define NTPC_NET_H
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <poll.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -34,6 +36,10 @@ struct ntp_net_ops {
 		    struct sockaddr_storage *from, socklen_t *fromlen,
 		    struct timespec *t4);
 	void	(*close)(void *ctx, int fd);
+	/* The monotonic clock the engine's deadlines are read from. */
+	void	(*monotonic)(void *ctx, struct timespec *now);
+	/* Wait for events on fds, at most ms milliseconds: poll(2). */
+	int	(*wait)(void *ctx, struct pollfd *fds, nfds_t nfds, int ms);
 	void	*ctx;
 };
 

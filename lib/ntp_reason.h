@@ -45,8 +45,10 @@ enum ntp_reason {
 	NTP_R_RESOLVE,		/* name did not resolve */
 	NTP_R_KOD_DB,		/* skipped: a recent KoD in the database */
 	NTP_R_FALSETICKER,	/* outside the majority's intersection */
+	NTP_R_NO_MAJORITY,	/* the servers disagree: no majority */
 	NTP_R_NOT_BEST,		/* usable, but another server was chosen */
 	NTP_R_SLEW_TOO_BIG,	/* offset beyond what adjtime accepts */
+	NTP_R_CLOCK,		/* the clock could not be stepped or slewed */
 	/* Run-level failures of the query engine. */
 	NTP_R_PORT_IN_USE,	/* port 123 is held by another process */
 	NTP_R_PORT_PERM,	/* binding port 123 needs privilege */

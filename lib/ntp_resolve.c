@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ntp_engine.h"
+#include "ntp_resolve.h"
 #include "ntp_reason.h"
 
 struct lookup {
@@ -214,7 +214,6 @@ collect(struct lookup *l, const char *name, struct ntp_server *srv,
 		memcpy(&srv[k].addr, ai->ai_addr, ai->ai_addrlen);
 		srv[k].addrlen = ai->ai_addrlen;
 		srv[k].best = -1;
-		srv[k].q.fd = -1;
 		addr_to_str(&srv[k]);
 		k++;
 	}

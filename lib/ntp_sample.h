@@ -1,6 +1,6 @@
 /*
- * Sample math: offset, delay, dispersion and root distance from T1..T4,
- * and the checks a reply and a sample must pass.
+ * Sample math: offset, delay, dispersion and root distance from T1..T4
+ * (the checks a reply and a sample must pass are in ntp_check.h).
  */
 #ifndef NTPC_SAMPLE_H
 #define NTPC_SAMPLE_H
@@ -13,8 +13,6 @@
 
 #define NTP_MINDISP	0.01	/* RFC 5905 §7.2: minimum dispersion, s */
 #define NTP_PHI		15e-6	/* RFC 5905 §7.2: frequency tolerance, s/s */
-#define NTP_MAXDIST	1.5	/* default root distance limit (ntpd's) */
-#define NTP_MAXREFAGE	86400.0	/* reference time older than this: stale */
 #define NTP_MAXDELAY	8.0	/* a round trip longer than this is absurd */
 
 /* One measurement against one server. */
@@ -36,12 +34,6 @@ struct ntp_sample {
 	int		leap;
 	int		precision;	/* server's, log2 s */
 	uint32_t	refid;
-};
-
-/* Limits a sample is checked against. */
-struct ntp_limits {
-	double		maxdist;	/* root distance limit, s */
-	double		maxrefage;	/* reference time age limit, s */
 };
 
 /*
@@ -70,30 +62,5 @@ int64_t	ntp_offset_resolve(int64_t offset_fx, double delay,
 int	ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
 	    const struct timespec *t4, int local_precision,
 	    struct ntp_sample *s);
-
-/*
- * The checks that make a reply authentic: version 1..4, mode server or
- * passive, origin equal to our nonce.  Returns 0 or the reason.
- */
-int	ntp_check_header(const struct ntp_pkt *p, ntp_ts_t nonce);
-
-/*
- * Reply checks, in this order: version 1..4, mode server or passive,
- * origin equal to nonce (before anything else in the reply is believed),
- * Kiss-o'-Death (stratum 0 and a printable refid), leap 3, stratum 0,
- * stratum >= 16, zero receive, zero transmit, transmit before receive,
- * reference time zero or over maxrefage old, reference time after transmit.
- * Returns 0 or the first failing reason.  Length and layout are checked
- * by ntp_pkt_decode() before.
- */
-int	ntp_check_reply(const struct ntp_pkt *p, ntp_ts_t nonce,
-	    const struct ntp_limits *l);
-
-/* Sample checks: root distance over l->maxdist.  Returns 0 or a reason. */
-int	ntp_check_sample(const struct ntp_sample *s,
-	    const struct ntp_limits *l);
-
-/* The default limits. */
-void	ntp_limits_default(struct ntp_limits *l);
 
 #endif /* NTPC_SAMPLE_H */

@@ -1,6 +1,7 @@
 /*
- * Sample and server selection (RFC 5905 §10, §11.2.1).
+ * Sample and server selection (RFC 5905 §10, §11.2.1, §11.2.3).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +36,10 @@ edge_cmp(const void *a, const void *b)
 	return x->type - y->type;
 }
 
-/* Scan for the intersection allowing f falsetickers; 1 when found. */
+/*
+ * Scan for the interval m - f intervals share, allowing f falsetickers
+ * (midpoints outside it); 1 when found (RFC 5905 §11.2.1).
+ */
 static int
 intersect(const struct edge *e, size_t ne, size_t m, size_t f, double *lo,
     double *hi)
@@ -83,6 +87,7 @@ make_edges(const struct ntp_cand *c, size_t n, struct edge *e)
 	return m;
 }
 
+/* 1 and out->low/high when a majority shares an interval; -1 no memory. */
 static int
 find_majority(const struct ntp_cand *c, size_t n, struct ntp_selection *out)
 {
@@ -100,14 +105,13 @@ find_majority(const struct ntp_cand *c, size_t n, struct ntp_selection *out)
 	return ok;
 }
 
-/* 1 when a beats b: lower stratum, then (unless classic) root distance,
- * then delay. */
+/* 1 when a beats b: lower stratum, then root distance, then delay. */
 static int
-better(const struct ntp_cand *a, const struct ntp_cand *b, int classic)
+better(const struct ntp_cand *a, const struct ntp_cand *b)
 {
 	if (a->stratum != b->stratum)
 		return a->stratum < b->stratum;
-	if (!classic && a->rootdist != b->rootdist)
+	if (a->rootdist != b->rootdist)
 		return a->rootdist < b->rootdist;
 	return a->delay < b->delay;
 }
@@ -131,8 +135,9 @@ spread(const struct ntp_cand *c, size_t n, struct ntp_selection *out)
 	out->spread = hi - lo;
 }
 
+/* Truechimers: intervals that overlap the intersection.  Returns the peer. */
 static int
-pick(struct ntp_cand *c, size_t n, struct ntp_selection *out)
+cluster(struct ntp_cand *c, size_t n, struct ntp_selection *out)
 {
 	size_t i;
 	int best = -1;
@@ -140,19 +145,48 @@ pick(struct ntp_cand *c, size_t n, struct ntp_selection *out)
 	for (i = 0; i < n; i++) {
 		if (c[i].reason != NTP_OK)
 			continue;
-		if (!out->no_majority && (c[i].offset < out->low ||
-		    c[i].offset > out->high)) {
+		if (c[i].offset + c[i].rootdist < out->low ||
+		    c[i].offset - c[i].rootdist > out->high) {
 			c[i].reason = NTP_R_FALSETICKER;
 			continue;
 		}
 		out->survivors++;
-		if (best < 0 || better(&c[i], &c[best], out->no_majority))
+		if (best < 0 || better(&c[i], &c[best]))
 			best = (int)i;
 	}
-	for (i = 0; i < n; i++)
-		if (c[i].reason == NTP_OK && (int)i != best)
-			c[i].reason = NTP_R_NOT_BEST;
 	return best;
+}
+
+/* RFC 5905 §11.2.3: survivors of the peer's stratum, weighted 1/lambda. */
+static void
+combine(struct ntp_cand *c, size_t n, int peer, struct ntp_selection *out)
+{
+	double z = 0, y = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].reason != NTP_OK || c[i].stratum != c[peer].stratum)
+			continue;
+		c[i].weight = 1 / fmax(c[i].rootdist, 1e-9);
+		z += c[i].weight;
+		/* Differences to the peer, so that large offsets keep ns. */
+		y += c[i].weight * (double)(c[i].offset_ns - c[peer].offset_ns);
+		out->combined++;
+	}
+	for (i = 0; i < n; i++)
+		c[i].weight /= z;
+	out->offset_ns = c[peer].offset_ns + llround(y / z);
+	out->offset = (double)out->offset_ns / 1e9;
+}
+
+static void
+mark_all(struct ntp_cand *c, size_t n, int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].reason == from)
+			c[i].reason = to;
 }
 
 int
@@ -163,16 +197,25 @@ ntp_select(struct ntp_cand *c, size_t n, struct ntp_selection *out)
 
 	memset(out, 0, sizeof(*out));
 	out->chosen = -1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		c[i].weight = 0;
 		if (c[i].reason == NTP_OK)
 			out->usable++;
+	}
 	if (out->usable == 0)
 		return -1;
+	spread(c, n, out);
 	if ((r = find_majority(c, n, out)) < 0)
 		return -1;
-	out->no_majority = r == 0;
-	if (out->no_majority)
-		spread(c, n, out);
-	out->chosen = pick(c, n, out);
+	if (r == 0) {
+		out->no_majority = 1;
+		mark_all(c, n, NTP_OK, NTP_R_NO_MAJORITY);
+		return -1;
+	}
+	out->chosen = cluster(c, n, out);
+	combine(c, n, out->chosen, out);
+	c[out->chosen].reason = NTP_R_MAX;	/* set aside: the peer */
+	mark_all(c, n, NTP_OK, NTP_R_NOT_BEST);
+	c[out->chosen].reason = NTP_OK;
 	return out->chosen;
 }

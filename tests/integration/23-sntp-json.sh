@@ -224,7 +224,7 @@ jcheck mixed '{"servers": [
 # The lines on stderr are those without -j.
 for re in '127\.0\.0\.4: falseticker \(disagrees with the majority\)' \
     '127\.0\.0\.5: no reply within 2 s \([1-4] requests?\)' \
-    '127\.0\.0\.6: KoD DENY' '127\.0\.0\.7: unsynchronised' \
+    '127\.0\.0\.6: KoD DENY' '127\.0\.0\.7: not synchronized' \
     '127\.0\.0\.8: wrong origin' '127\.0\.0\.9: KoD RATE'; do
 	ntpt_assert_match "^sntp: server $re" "$(err mixed)" "mixed: stderr"
 done

@@ -184,7 +184,7 @@ ntpt_assert_match '"adjusted":"slew","error":null\}$' \
 fc unsync -S -s 127.0.0.6
 rc_is unsync 1
 no_calls unsync
-ntpt_assert_match '^sntp: server 127\.0\.0\.6: unsynchronised' \
+ntpt_assert_match '^sntp: server 127\.0\.0\.6: not synchronized' \
     "$(err unsync)" "unsync: reason"
 fc silent -S -t 0.5 127.0.0.99
 rc_is silent 1

@@ -53,7 +53,7 @@ ntpt_assert_eq "$(err sync)" "" "sync: stderr"
 sn_fg unsync -t 2 127.0.0.21
 rc_is unsync 1
 ntpt_assert_eq "$(out unsync)" "" "unsync: stdout"
-ntpt_assert_match '^sntp: server 127\.0\.0\.21: unsynchronised' \
+ntpt_assert_match '^sntp: server 127\.0\.0\.21: not synchronized' \
     "$(err unsync)" "unsync: reason"
 ntpt_assert_eq "$(wc -l <"$NTPT_TMP/unsync.err")" 1 "unsync: stderr lines"
 
@@ -61,7 +61,7 @@ sn_fg both -t 2 127.0.0.21 127.0.0.20
 rc_is both 0
 ntpt_assert_eq "$(out both | awk '{ printf "%s ", $7 }')" "127.0.0.20 " \
     "both: lines"
-ntpt_assert_match '^sntp: server 127\.0\.0\.21: unsynchronised' \
+ntpt_assert_match '^sntp: server 127\.0\.0\.21: not synchronized' \
     "$(err both)" "both: reason"
 
 sn_fg json -j -t 2 127.0.0.20 127.0.0.21

@@ -64,18 +64,25 @@ static const struct why_vec why_vecs[] = {
 	{ NTP_R_RESOLVE, 0, 0, NULL, 0, 0, 0, 2.0, 1.5,
 	    "name did not resolve (unknown error)" },
 	{ NTP_R_FALSETICKER, 4, 0, NULL, 1, 0.25, 0, 2.0, 1.5,
-	    "falseticker (disagrees with the majority): offset +0.250000 s" },
+	    "falseticker: offset +0.250000 s, interval [+0.240000, "
+	    "+0.260000] outside the majority's intersection [-0.012500, "
+	    "+0.031250]" },
 	{ NTP_R_FALSETICKER, 4, 0, NULL, 1, -1.5, 0, 2.0, 1.5,
-	    "falseticker (disagrees with the majority): offset -1.500000 s" },
+	    "falseticker: offset -1.500000 s, interval [-1.510000, "
+	    "-1.490000] outside the majority's intersection [-0.012500, "
+	    "+0.031250]" },
 	{ NTP_R_FALSETICKER, 4, 0, NULL, 1, 1234.5678901, 0, 2.0, 1.5,
-	    "falseticker (disagrees with the majority): offset "
-	    "+1234.567890 s" },
+	    "falseticker: offset +1234.567890 s, interval [+1234.557890, "
+	    "+1234.577890] outside the majority's intersection [-0.012500, "
+	    "+0.031250]" },
 	{ NTP_R_FALSETICKER, 4, 0, NULL, 0, 0, 0, 2.0, 1.5,
-	    "falseticker (disagrees with the majority): offset +0.000000 s" },
+	    "falseticker (outside the majority's intersection)" },
+	{ NTP_R_NO_MAJORITY, 4, 0, NULL, 1, -4.75, 0, 2.0, 1.5,
+	    "no majority: the servers disagree (offset -4.750000 s)" },
 	{ NTP_R_ROOTDIST, 1, 0, NULL, 0, 0, 0, 2.0, 1.5,
-	    "root distance too large (over 1.5 s)" },
+	    "root distance 2.345678 s over the limit (1.5 s)" },
 	{ NTP_R_ROOTDIST, 1, 0, NULL, 0, 0, 0, 2.0, 0.25,
-	    "root distance too large (over 0.25 s)" },
+	    "root distance 2.345678 s over the limit (0.25 s)" },
 	{ NTP_R_KOD_OTHER, 1, 0, NULL, 0, 0, REFID_XYZW, 2.0, 1.5,
 	    "Kiss-o'-Death XYZW" },
 	{ NTP_R_KOD_OTHER, 1, 0, NULL, 0, 0, REFID_AB, 2.0, 1.5,
@@ -93,7 +100,13 @@ static const struct why_vec why_vecs[] = {
 	{ NTP_R_SHORT, 4, 0, NULL, 0, 0, 0, 2.0, 1.5,
 	    "reply shorter than 48 bytes" },
 	{ NTP_R_UNSYNC_LEAP, 1, 0, NULL, 0, 0, 0, 2.0, 1.5,
-	    "unsynchronised (leap 3)" },
+	    "not synchronized (leap 3, stratum 0)" },
+	{ NTP_R_UNSYNC_LEAP, 1, 0, NULL, 0, 0, 0x494e4954U, 2.0, 1.5,
+	    "not synchronized (leap 3, stratum 0, refid INIT); a server that "
+	    "has just started needs a few minutes to synchronize" },
+	{ NTP_R_UNSYNC_STRATUM0, 1, 0, NULL, 0, 0, 0x53544550U, 2.0, 1.5,
+	    "not synchronized (leap 3, stratum 0, refid STEP); a server that "
+	    "has just started needs a few minutes to synchronize" },
 	{ NTP_R_NOT_BEST, 1, 0, NULL, 1, 0.5, 0, 2.0, 1.5,
 	    "usable, but another server was better" },
 	{ NTP_OK, 1, 0, NULL, 1, 0.5, 0, 2.0, 1.5, "usable" },
@@ -114,12 +127,18 @@ make_server(struct ntp_server *s, const struct why_vec *v)
 	s->detail = v->detail;
 	s->last.refid = v->refid;
 	s->last.stratum = 0;
+	s->last.leap = v->reason == NTP_R_UNSYNC_LEAP ||
+	    v->reason == NTP_R_UNSYNC_STRATUM0 ? 3 : 0;
+	s->rootdist_refused = 2.345678;
+	s->isect_low = -0.0125;
+	s->isect_high = 0.03125;
 	s->best = -1;
 	if (v->has_best) {
 		s->samples[0].offset = 99.0;
 		s->samples[0].delay = 0.5;
 		s->samples[1].offset = v->offset;
 		s->samples[1].delay = 0.01;
+		s->samples[1].rootdist = 0.01;
 		s->nsamples = 2;
 		s->best = 1;
 	}
