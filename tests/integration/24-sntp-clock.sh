@@ -122,7 +122,7 @@ rc_is monly 0
 no_calls monly
 
 # No -S/-s: no clock call at all.
-fc query 127.0.0.1 127.0.0.4
+fc query 127.0.0.1 127.0.0.11
 rc_is query 0
 no_calls query
 ntpt_assert_eq "$(out query | wc -l)" 2 "query: lines"
