@@ -554,9 +554,14 @@ debug_server(const struct run *r, size_t idx)
 	for (i = 0; i < s->nrejects; i++)
 		msg("debug: %s: rejected: %s", label,
 		    ntp_strerror(s->rejects[i]));
-	msg("debug: %s: verdict: %s", label, (int)idx == r->chosen ?
-	    "selected" : usable(s) ? "usable, not selected" : r->cut[idx] ?
-	    "not waited for" : ntp_server_why(s, &r->qo, why, sizeof(why)));
+	if (usable(s))
+		msg("debug: %s: verdict: %s, weight %.3f", label,
+		    (int)idx == r->chosen ? "system peer" : "survivor",
+		    s->weight);
+	else
+		msg("debug: %s: verdict: %s", label, r->cut[idx] ?
+		    "not waited for" : ntp_server_why(s, &r->qo, why,
+		    sizeof(why)));
 }
 
 static void

@@ -1,15 +1,21 @@
 #!/bin/bash
-# Benchmark: our ntpdate -q and sntp against chronyd -Q and ntpdig on the
+# Benchmark: our ntpdate and sntp against chronyd -Q and ntpdig on the
 # same scenarios, in a private user + network namespace (loopback only; no
 # client can change the clock there).  BENCH_N runs per client and
-# scenario (default 5).  ntpdate-p1 is ntpdate -q -p 1: one sample, to
-# show what the sampling policy adds under jitter; BENCH_SCENARIOS and BENCH_CLIENTS pick a subset.  Prints a markdown table; also bench/out/results.md.
+# scenario (default 5).  Our clients: ntpdate (-q: one request per server,
+# as classic), ntpdate-d (-d: the clock-setting run's sampling policy,
+# without setting the clock), ntpdate-p4 (-q -p 4: the four requests per
+# server that chronyd -Q spends, combined), sntp (-j, one request).
+# BENCH_SCENARIOS and BENCH_CLIENTS pick a subset.  Prints a markdown
+# table; also bench/out/results.md.
 #
 # Scenarios (true offset of the servers in parentheses):
 #   lan        one test server, 0.2 ms each way (+0.25 s)
 #   chronyd    a real chronyd with `local stratum 10`, same clock (0)
 #   wan        20 ms each way, 0..40 ms extra jitter on requests only (+0.25 s)
 #   falseticker four servers, one 5 s off (+0.25 s)
+#   jitter     three servers, 0.2 ms each way plus 0..2 ms of jitter each
+#              way (+0.25 s)
 #   silent     three servers, one never answers (+0.25 s)
 #   many       100 servers (+0.25 s)
 . "$(dirname "$0")/../tests/lib.sh"
@@ -24,7 +30,7 @@ mkdir -p "$OUT"
 RAW=$NTPT_TMP/raw.txt
 : >"$RAW"
 echo "pidfile $NTPT_TMP/q.pid" >"$NTPT_TMP/q.conf"
-CLIENTS=${BENCH_CLIENTS:-ntpdate ntpdate-p1 sntp chronyd-Q ntpdig}
+CLIENTS=${BENCH_CLIENTS:-ntpdate ntpdate-d ntpdate-p4 sntp chronyd-Q ntpdig}
 
 # client_cmd CLIENT ADDR...: the command line for one run.
 client_cmd() {
@@ -32,7 +38,8 @@ client_cmd() {
 	shift
 	case $c in
 	ntpdate)	echo "$B/ntpdate -q $*" ;;
-	ntpdate-p1)	echo "$B/ntpdate -q -p 1 $*" ;;
+	ntpdate-d)	echo "$B/ntpdate -d $*" ;;
+	ntpdate-p4)	echo "$B/ntpdate -q -p 4 $*" ;;
 	sntp)		echo "$B/sntp -j $*" ;;
 	chronyd-Q)	printf 'chronyd -Q -u root -f %s' "$NTPT_TMP/q.conf"
 			for a; do printf " 'server %s iburst'" "$a"; done
@@ -113,7 +120,9 @@ ntpt_start_testd "127.0.1.1,offset=0.25,dreq=0.0002,dresp=0.0002" \
     "127.0.4.1,offset=0.25,dreq=0.0002,dresp=0.0002" \
     "127.0.4.2,offset=0.25,dreq=0.0002,dresp=0.0002" \
     "127.0.4.3,silent" \
-    $(specs "offset=0.25,dreq=0.0002,dresp=0.0002" $(addrs 127.0.5 1 100))
+    $(specs "offset=0.25,dreq=0.0002,dresp=0.0002" $(addrs 127.0.5 1 100)) \
+    $(specs "offset=0.25,dreq=0.0002,dresp=0.0002,jreq=0.002,jresp=0.002" \
+    $(addrs 127.0.7 1 3))
 ntpt_start_chronyd srv "local stratum 10" "allow all" \
     "bindaddress 127.0.6.1"
 
@@ -121,6 +130,7 @@ run_scenario lan 0.25 1 127.0.1.1
 run_scenario chronyd 0 1 127.0.6.1
 run_scenario wan 0.25 1 127.0.2.1
 run_scenario falseticker 0.25 4 $(addrs 127.0.3 1 4)
+run_scenario jitter 0.25 3 $(addrs 127.0.7 1 3)
 run_scenario silent 0.25 3 $(addrs 127.0.4 1 3)
 run_scenario many 0.25 100 $(addrs 127.0.5 1 100)
 

@@ -35,13 +35,15 @@ END {
 		    median(k SUBSEP "rss"), fails[k] + 0, runs[k]
 	}
 	print ""
-	print "Ratios of our ntpdate to each peer (below 1: ours is better):"
+	print "Ratios of our clients to each peer (below 1: ours is better):"
 	print ""
-	print "| scenario | error vs chronyd -Q | wall vs chronyd -Q | error vs ntpdig | wall vs ntpdig |"
-	print "|---|---:|---:|---:|---:|"
-	for (i = 1; i <= ns; i++) {
-		s = sorder[i]; o = s SUBSEP "ntpdate"
-		line = "| " s
+	print "| scenario | client | error vs chronyd -Q | wall vs chronyd -Q | error vs ntpdig | wall vs ntpdig |"
+	print "|---|---|---:|---:|---:|---:|"
+	nours = split("ntpdate ntpdate-d ntpdate-p4", ours, " ")
+	for (i = 1; i <= ns; i++) for (q = 1; q <= nours; q++) {
+		s = sorder[i]; o = s SUBSEP ours[q]
+		if (!(o in seen)) continue
+		line = "| " s " | " ours[q]
 		split("chronyd-Q ntpdig", peers, " ")
 		for (j = 1; j <= 2; j++) {
 			pk = s SUBSEP peers[j]
