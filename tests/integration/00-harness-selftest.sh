@@ -140,8 +140,11 @@ ntpt_assert_eq "$(ntpt_requests ::1)" 1 "requests to ::1"
 ntpt_assert_eq "$(ntpt_requests 127.0.0.42)" 0 "requests to nobody"
 t=$(ntpt_request_times 127.0.0.7)
 ntpt_assert_match '^[0-9]+\.[0-9]{6}$' "$(head -n 1 <<<"$t")" "log time"
-ntpt_assert_near "$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' \
-    <<<"$t")" 0.35 0.3 "dropfirst request spacing"
+# The second request follows the first one's 0.3 s timeout: at least that
+# far apart (no upper bound: starting python3 on a loaded machine is slow).
+gap=$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' <<<"$t")
+awk -v g="$gap" 'BEGIN { exit !(g != "" && g >= 0.29) }' ||
+    ntpt_fail "dropfirst request spacing: got '$gap', expected >= 0.29"
 
 # A real chronyd.
 if command -v chronyd >/dev/null; then
