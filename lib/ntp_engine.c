@@ -2,6 +2,7 @@
  * The query engine: one poll() loop over every server, monotonic
  * deadlines, the sampling policy of ntp_engine.h.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -32,7 +33,11 @@ struct run {
 	double			best_err;	/* best error bound so far, s */
 	struct pollfd		*pfd;
 	size_t			*pidx;		/* pfd -> server, or SIZE_MAX */
+	size_t			inflight;	/* servers in Q_WAIT */
+	size_t			maxinflight;	/* cap: bounds descriptors */
 };
+
+#define NTP_MAXINFLIGHT	256	/* requests out at once, at most */
 
 void
 ntp_query_opts_default(struct ntp_query_opts *o)
@@ -122,6 +127,8 @@ request_limit(const struct run *r)
 static void
 plan_next(struct run *r, struct ntp_server *s, int enough)
 {
+	if (s->q.state == Q_WAIT)
+		r->inflight--;
 	if (s->q.fd >= 0 && r->o->port == 0) {
 		r->net->close(r->net->ctx, s->q.fd);
 		s->q.fd = -1;
@@ -162,7 +169,9 @@ send_failed(struct run *r, struct ntp_server *s, int reason, int err)
 	s->reason = reason;
 	s->sys_errno = err;
 	note_reject(s, reason);
-	plan_next(r, s, 0);
+	/* No socket of this family on this host (IPv6 disabled): skip
+	 * the server for good, the others go on. */
+	plan_next(r, s, reason == NTP_R_SOCKET && err == EAFNOSUPPORT);
 }
 
 static void
@@ -191,6 +200,7 @@ send_request(struct run *r, struct ntp_server *s, const struct timespec *now)
 		return;
 	}
 	s->q.state = Q_WAIT;
+	r->inflight++;
 }
 
 /* An authentic reply passed every check: keep the sample. */
@@ -309,6 +319,16 @@ drain(struct run *r, int fd, size_t idx)
 		memset(&from, 0, sizeof(from));
 		len = r->net->recv(r->net->ctx, fd, buf, sizeof(buf), &from,
 		    &fromlen, &t4);
+		if (len < 0 && errno == EMSGSIZE) {
+			/* Longer than any reply: refused, keep waiting. */
+			if ((s = find_server(r, idx, fd, &from)) != NULL &&
+			    s->q.state == Q_WAIT) {
+				note_reject(s, NTP_R_LAYOUT);
+				if (s->nsamples == 0)
+					s->reason = NTP_R_LAYOUT;
+			}
+			continue;
+		}
 		if (len < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR)
@@ -371,7 +391,8 @@ step_servers(struct run *r, const struct timespec *now)
 		if (s->q.state == Q_IDLE && (r->stop || server_enough(r, s) ||
 		    (calm && s->nreplies == 0 && s->nsent > 0)))
 			s->q.state = Q_DONE;
-		if (s->q.state == Q_IDLE && !ts_before(now, &s->q.next))
+		if (s->q.state == Q_IDLE && !ts_before(now, &s->q.next) &&
+		    r->inflight < r->maxinflight)
 			send_request(r, s, now);
 		if (s->q.state == Q_WAIT && r->stop)
 			plan_next(r, s, 1);
@@ -462,19 +483,58 @@ needs_family(const struct ntp_server *srv, size_t n, int fam)
 	return 0;
 }
 
-/* Bind the shared sockets on the fixed port (ntpdate without -u). */
+/* A family without a socket (no IPv6 on this host): its servers are
+ * skipped with the reason, the others go on. */
+static void
+skip_family(struct run *r, int fam, int reason)
+{
+	size_t i;
+	int err = errno;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->srv[i].reason != NTP_OK ||
+		    r->srv[i].addr.ss_family != fam)
+			continue;
+		r->srv[i].reason = reason;
+		r->srv[i].sys_errno = err;
+		r->srv[i].q.state = Q_DONE;
+	}
+}
+
+/* Bind the shared sockets on the fixed port (ntpdate without -u).  Only
+ * a port that cannot be had ends the run. */
 static int
 open_bound(struct run *r, int *reason)
 {
-	if (needs_family(r->srv, r->n, AF_INET) &&
-	    (r->fd4 = r->net->open(r->net->ctx, AF_INET, NULL, 0, r->o->port,
-	    reason)) < 0)
-		return -1;
-	if (needs_family(r->srv, r->n, AF_INET6) &&
-	    (r->fd6 = r->net->open(r->net->ctx, AF_INET6, NULL, 0,
-	    r->o->port, reason)) < 0)
-		return -1;
+	static const int fams[2] = { AF_INET, AF_INET6 };
+	int i, fd;
+
+	for (i = 0; i < 2; i++) {
+		if (!needs_family(r->srv, r->n, fams[i]))
+			continue;
+		fd = r->net->open(r->net->ctx, fams[i], NULL, 0, r->o->port,
+		    reason);
+		if (fd < 0 && *reason != NTP_R_SOCKET)
+			return -1;
+		if (fd < 0)
+			skip_family(r, fams[i], *reason);
+		*(fams[i] == AF_INET ? &r->fd4 : &r->fd6) = fd;
+	}
 	return 0;
+}
+
+/* Requests in flight at once: NTP_MAXINFLIGHT, or fewer when the
+ * descriptor limit is low (one socket each without a bound port). */
+static size_t
+max_inflight(const struct ntp_query_opts *o)
+{
+	struct rlimit rl;
+	size_t cap = NTP_MAXINFLIGHT;
+
+	if (o->port == 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < cap)
+		cap = rl.rlim_cur / 2;
+	return cap > 0 ? cap : 1;
 }
 
 static void
@@ -533,6 +593,7 @@ ntp_query(struct ntp_server *srv, size_t n, const struct ntp_query_opts *o,
 	r.net = net;
 	r.fd4 = r.fd6 = -1;
 	r.best_err = HUGE_VAL;
+	r.maxinflight = max_inflight(o);
 	r.pfd = calloc(n + 2, sizeof(*r.pfd));
 	r.pidx = calloc(n + 2, sizeof(*r.pidx));
 	init_servers(&r);
