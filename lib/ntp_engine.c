@@ -35,6 +35,7 @@ struct run {
 	size_t			*pidx;		/* pfd -> server, or SIZE_MAX */
 	size_t			inflight;	/* servers in Q_WAIT */
 	size_t			maxinflight;	/* cap: bounds descriptors */
+	size_t			lo;		/* srv[0..lo-1] all Q_DONE */
 };
 
 #define NTP_MAXINFLIGHT	256	/* requests out at once, at most */
@@ -278,11 +279,14 @@ find_server(struct run *r, size_t idx, int fd,
 		return ntp_sockaddr_eq((const struct sockaddr *)from,
 		    (const struct sockaddr *)&r->srv[idx].addr) ?
 		    &r->srv[idx] : NULL;
-	for (i = 0; i < r->n; i++)
+	for (i = r->lo; i < r->n; i++) {
+		if (r->srv[i].q.state == Q_IDLE && r->srv[i].nsent == 0)
+			break;		/* never asked, nor anyone after */
 		if (r->srv[i].q.fd == fd && ntp_sockaddr_eq(
 		    (const struct sockaddr *)from,
 		    (const struct sockaddr *)&r->srv[i].addr))
 			return &r->srv[i];
+	}
 	return NULL;
 }
 
@@ -323,9 +327,9 @@ drain(struct run *r, int fd, size_t idx)
 			/* Longer than any reply: refused, keep waiting. */
 			if ((s = find_server(r, idx, fd, &from)) != NULL &&
 			    s->q.state == Q_WAIT) {
-				note_reject(s, NTP_R_LAYOUT);
+				note_reject(s, NTP_R_TOO_LONG);
 				if (s->nsamples == 0)
-					s->reason = NTP_R_LAYOUT;
+					s->reason = NTP_R_TOO_LONG;
 			}
 			continue;
 		}
@@ -371,6 +375,22 @@ request_timeout(struct run *r, struct ntp_server *s)
 	plan_next(r, s, 0);
 }
 
+/*
+ * Requests go out in server order (all due at once, or -g apart), so a
+ * server never asked yet is followed only by servers never asked: the
+ * loop's scans stop at the first one that cannot be asked now (the cap
+ * on requests in flight reached, or not due), and start past the done
+ * prefix.  With thousands of servers each pass costs O(requests in
+ * flight), not O(servers).
+ */
+static int
+waiting_turn(const struct run *r, const struct ntp_server *s,
+    const struct timespec *now)
+{
+	return s->q.state == Q_IDLE && s->nsent == 0 && !r->stop &&
+	    (r->inflight >= r->maxinflight || ts_before(now, &s->q.next));
+}
+
 /* Advance every server's state to now; returns 1 while work remains. */
 static int
 step_servers(struct run *r, const struct timespec *now)
@@ -378,18 +398,26 @@ step_servers(struct run *r, const struct timespec *now)
 	struct timespec deadline;
 	struct ntp_server *s;
 	size_t i;
-	int calm = settled(r), busy = 0;
+	int calm = -1, busy = 0;
 
-	for (i = 0; i < r->n; i++) {
+	while (r->lo < r->n && r->srv[r->lo].q.state == Q_DONE)
+		r->lo++;
+	for (i = r->lo; i < r->n; i++) {
 		s = &r->srv[i];
+		if (waiting_turn(r, s, now))
+			return 1;
 		if (s->q.state == Q_WAIT) {
 			deadline = s->q.sent;
 			ts_add(&deadline, r->o->timeout);
 			if (!ts_before(now, &deadline))
 				request_timeout(r, s);
 		}
+		/* settled() is O(servers): only for a silent one. */
+		if (calm < 0 && s->q.state == Q_IDLE && s->nreplies == 0 &&
+		    s->nsent > 0)
+			calm = settled(r);
 		if (s->q.state == Q_IDLE && (r->stop || server_enough(r, s) ||
-		    (calm && s->nreplies == 0 && s->nsent > 0)))
+		    (calm > 0 && s->nreplies == 0 && s->nsent > 0)))
 			s->q.state = Q_DONE;
 		if (s->q.state == Q_IDLE && !ts_before(now, &s->q.next) &&
 		    r->inflight < r->maxinflight)
@@ -409,10 +437,12 @@ next_wakeup(const struct run *r, const struct timespec *now)
 	struct timespec t;
 	double ms = 60000, d;
 	size_t i;
+	int capped = r->inflight >= r->maxinflight;
 
-	for (i = 0; i < r->n; i++) {
+	for (i = r->lo; i < r->n; i++) {
 		s = &r->srv[i];
-		if (s->q.state == Q_DONE)
+		/* Capped: only an answer or a timeout frees a slot. */
+		if (s->q.state == Q_DONE || (capped && s->q.state == Q_IDLE))
 			continue;
 		t = s->q.state == Q_WAIT ? s->q.sent : s->q.next;
 		if (s->q.state == Q_WAIT)
@@ -420,6 +450,8 @@ next_wakeup(const struct run *r, const struct timespec *now)
 		d = ntp_timespec_elapsed(now, &t) * 1000;
 		if (d < ms)
 			ms = d;
+		if (s->q.state == Q_IDLE && s->nsent == 0)
+			break;		/* the rest are due later */
 	}
 	return ms <= 0 ? 0 : (int)ms + 1;
 }
@@ -429,7 +461,7 @@ add_pfd(struct run *r, size_t k, int fd, size_t idx)
 {
 	size_t j;
 
-	for (j = 0; j < k; j++)
+	for (j = 0; idx == SIZE_MAX && j < k; j++)	/* shared sockets */
 		if (r->pfd[j].fd == fd)
 			return k;
 	r->pfd[k].fd = fd;
@@ -444,10 +476,13 @@ build_pfd(struct run *r)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < r->n; i++)
+	for (i = r->lo; i < r->n; i++) {
+		if (r->srv[i].q.state == Q_IDLE && r->srv[i].nsent == 0)
+			break;		/* never asked, nor anyone after */
 		if (r->srv[i].q.state == Q_WAIT && r->srv[i].q.fd >= 0)
 			k = add_pfd(r, k, r->srv[i].q.fd,
 			    r->o->port == 0 ? i : SIZE_MAX);
+	}
 	return k;
 }
 

@@ -31,7 +31,8 @@ injected_v6() {
 }
 
 ntpt_start_testd "127.0.0.1,offset=0.25" "127.0.0.2,offset=0.25" \
-    "::1,offset=0.25"
+    "::1,offset=0.25" "127.0.0.3,offset=0.25,pad=1000" \
+    "127.0.0.4,offset=0.25,pad=900"
 LOCAL_TESTD=$NTPT_TESTD_PID
 
 # 1. No IPv6 socket (a host booted with ipv6.disable=1): the IPv6 server
@@ -58,10 +59,10 @@ ntpt_assert_match -f 'server ::1: socket could not be created: Address family no
 # 2. Names are looked up only in the families the host has: the probe
 # for IPv6 (the first socket) refused, "dual.test" gives only its IPv4
 # address; with IPv6 there, both.
-printf '%s\n' '127.0.0.1 localhost' '127.0.0.2 dual.test' '::1 dual.test' \
+printf '%s\n' '127.0.0.1 localhost' '127.0.0.2 dual.test' \
+    '2001:db8::5 dual.test' \
     >"$NTPT_TMP/hosts"
 if mount --bind "$NTPT_TMP/hosts" /etc/hosts 2>/dev/null; then
-	before=$(ntpt_requests ::1)
 	trace dualv4 -e trace=socket \
 	    -e inject=socket:error=EAFNOSUPPORT:when=1 -- "$ND" -q dual.test
 	ntpt_assert_match -f '^[0-9]+ +socket\(AF_INET6, .*\(INJECTED\)$' \
@@ -69,12 +70,13 @@ if mount --bind "$NTPT_TMP/hosts" /etc/hosts 2>/dev/null; then
 	rc_is dualv4 0
 	ntpt_assert_match -f '^server 127\.0\.0\.2, stratum 2' \
 	    "$NTPT_TMP/dualv4.log" "v4-only host: the A record"
-	ntpt_assert_no_match -f '::1' "$NTPT_TMP/dualv4.log" \
+	ntpt_assert_no_match -f '2001:db8::5' "$NTPT_TMP/dualv4.log" \
 	    "v4-only host: no AAAA record"
-	ntpt_assert_eq "$(ntpt_requests ::1)" "$before" "::1 not asked"
-	"$ND" -q dual.test >"$NTPT_TMP/dual.log" 2>&1
-	ntpt_assert_match -f '^server ::1, stratum 2' "$NTPT_TMP/dual.log" \
-	    "dual-stack host: the AAAA record too"
+	ntpt_assert_no_match -f '2001:db8::5' "$NTPT_TMP/dualv4.err" \
+	    "v4-only host: no AAAA record"
+	"$ND" -q -t 0.2 dual.test >"$NTPT_TMP/dual.log" 2>&1
+	ntpt_assert_match -f '^server 2001:db8::5, stratum 0' \
+	    "$NTPT_TMP/dual.log" "dual-stack host: the AAAA record too"
 else
 	echo "note: cannot bind-mount /etc/hosts, name checks skipped" >&2
 fi
@@ -124,7 +126,21 @@ rc_is txstamp 0
 ntpt_assert_match -f 'MSG_(DONTWAIT\|MSG_ERRQUEUE|ERRQUEUE\|MSG_DONTWAIT)\) = (9[0-9]|1[0-9][0-9])$' \
     "$NTPT_TMP/txstamp.trace" "a looped-back request on the error queue"
 
-# 5. Link-local servers over a veth pair: the same address on two links
+# 5. A datagram longer than the receive buffer (1048 bytes) is not taken
+# for its first 1024: refused with its own reason (MSG_TRUNC), while one
+# that fits (948 bytes of padding) is judged on its layout.
+"$ND" -q -t 0.5 127.0.0.1 127.0.0.3 127.0.0.4 >"$NTPT_TMP/trunc.log" \
+    2>"$NTPT_TMP/trunc.err"
+ntpt_assert_eq "$?" 0 "oversized replies: exit status"
+ntpt_assert_match -f 'server 127\.0\.0\.3: datagram longer than any reply \(over 1024 bytes\)$' \
+    "$NTPT_TMP/trunc.err" "the cut datagram's reason"
+ntpt_assert_match -f 'server 127\.0\.0\.4: malformed reply \(extension fields or MAC\)$' \
+    "$NTPT_TMP/trunc.err" "the padded one that fits"
+ntpt_assert_match -f 'adjust time server 127\.0\.0\.1 offset \+0\.2[45]' \
+    "$NTPT_TMP/trunc.log" "the good server still wins"
+ntpt_assert_eq "$(ntpt_requests 127.0.0.3)" 1 "requests to the oversized one"
+
+# 6. Link-local servers over a veth pair: the same address on two links
 # is two servers, each named with its scope.
 ntpt_second_host
 ip -6 addr add fe80::1/64 dev ntpt0 nodad ||
@@ -147,7 +163,7 @@ ntpt_assert_match -f ' \+0\.4[89][0-9]* \+/- [0-9.]+ fe80::2%ntpt0 s2 ' \
 ntpt_assert_eq "$(ntpt_requests fe80::2%ntpt1)" 2 \
     "requests to the link-local server"
 
-# 6. ntpdate -b on port 123 (shared sockets) across the veth, the IPv6
+# 7. ntpdate -b on port 123 (shared sockets) across the veth, the IPv6
 # socket refused: the IPv4 server sets the clock.  Port 123 here must
 # be free: the loopback servers go.
 kill "$LOCAL_TESTD"
