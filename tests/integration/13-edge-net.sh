@@ -167,6 +167,7 @@ ntpt_assert_eq "$(ntpt_requests fe80::2%ntpt1)" 2 \
 # socket refused: the IPv4 server sets the clock.  Port 123 here must
 # be free: the loopback servers go.
 kill "$LOCAL_TESTD"
+# shellcheck disable=SC2016 # eval expands it
 ntpt_wait_until 5 eval '! kill -0 "$LOCAL_TESTD" 2>/dev/null' ||
     ntpt_fail "the loopback ntp-testd did not stop"
 ip -6 addr add 2001:db8::1/64 dev ntpt0 nodad ||
