@@ -56,6 +56,25 @@ ntpt_assert_match -f ' \+0\.2[45][0-9]* \+/- [0-9.]+ 127\.0\.0\.1 s2 ' \
 ntpt_assert_match -f 'server ::1: socket could not be created: Address family not supported' \
     "$NTPT_TMP/v6s.err" "sntp: reason line"
 
+# Setting the clock goes on too: ntpdate -u -b and sntp -S, with the
+# clock calls faked.
+calls=clock_settime,settimeofday,adjtimex,clock_adjtime
+for run in "ub:$ND -u -b" "sS:$SN -K /dev/null -S"; do
+	name=${run%%:*}
+	# shellcheck disable=SC2086 # the command line is split on purpose
+	trace "v6$name" -e trace=socket,"$calls" \
+	    -e inject=socket:error=EAFNOSUPPORT:when=2 \
+	    -e inject="$calls":retval=0 -- ${run#*:} 127.0.0.1 ::1
+	injected_v6 "v6$name"
+	rc_is "v6$name" 0
+	ntpt_assert_match -f 'clock_settime\(CLOCK_REALTIME, .*INJECTED' \
+	    "$NTPT_TMP/v6$name.trace" "$name: the clock was stepped"
+	ntpt_assert_eq "$(grep -c 'socket(AF_INET6' "$NTPT_TMP/v6$name.trace")" \
+	    1 "$name: the IPv6 server is not tried again"
+done
+ntpt_assert_match -f 'step time server 127\.0\.0\.1 offset \+0\.2[45]' \
+    "$NTPT_TMP/v6ub.log" "ntpdate -u -b: result from the IPv4 server"
+
 # 2. Names are looked up only in the families the host has: the probe
 # for IPv6 (the first socket) refused, "dual.test" gives only its IPv4
 # address; with IPv6 there, both.
