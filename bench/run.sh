@@ -18,6 +18,10 @@
 #              way (+0.25 s)
 #   silent     three servers, one never answers (+0.25 s)
 #   many       100 servers (+0.25 s)
+#   scale5k    5000 servers, ulimit -n 1024 (+0.25 s; ntpdate and sntp)
+#   scale50k   50 000 servers on the command line (+0.25 s; ntpdate, sntp)
+# The scale servers are loopback addresses 127.1.0.0 on, all answered by
+# one ntp-testd socket on 0.0.0.0 (BENCH_SCALE_CLIENTS to change clients).
 . "$(dirname "$0")/../tests/lib.sh"
 NTPT_TIMEOUT=${NTPT_TIMEOUT:-3000}
 NTPT_TESTD_RUNTIME=$NTPT_TIMEOUT
@@ -73,8 +77,11 @@ run_one() {
 	cmd=$(client_cmd "$cl" "$@")
 	r0=$(requests_total)
 	t0=$(date +%s%N)
-	eval "timeout 30 /usr/bin/time -o $NTPT_TMP/time -f '%M %U %S' $cmd" \
-	    >"$NTPT_TMP/out" 2>&1
+	(
+		[ -z "${ULIMIT_N:-}" ] || ulimit -n "$ULIMIT_N"
+		eval "timeout 30 /usr/bin/time -o $NTPT_TMP/time \
+		    -f '%M %U %S' $cmd"
+	) >"$NTPT_TMP/out" 2>&1
 	t1=$(date +%s%N)
 	r1=$(requests_total)
 	off=$(offset_of "$cl" "$NTPT_TMP/out")
@@ -133,6 +140,21 @@ run_scenario falseticker 0.25 4 $(addrs 127.0.3 1 4)
 run_scenario jitter 0.25 3 $(addrs 127.0.7 1 3)
 run_scenario silent 0.25 3 $(addrs 127.0.4 1 3)
 run_scenario many 0.25 100 $(addrs 127.0.5 1 100)
+
+scale_addrs() {	# scale_addrs N: 127.1.0.0 on
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "127.%d.%d.%d ",
+	    1 + int(i / 65536), int(i / 256) % 256, i % 256 }'
+}
+if [[ " ${BENCH_SCENARIOS:-scale5k} " == *" scale5"* ]]; then
+	# 0.0.0.0:123 needs the port free: the other servers go.
+	kill "$NTPT_TESTD_PID" "$NTPT_CHRONYD_PID"
+	ntpt_wait_until 5 eval '! kill -0 "$NTPT_TESTD_PID" 2>/dev/null &&
+	    ! kill -0 "$NTPT_CHRONYD_PID" 2>/dev/null'
+	ntpt_start_testd "0.0.0.0,offset=0.25"
+	CLIENTS=${BENCH_SCALE_CLIENTS:-ntpdate sntp}
+	ULIMIT_N=1024 run_scenario scale5k 0.25 5000 $(scale_addrs 5000)
+	run_scenario scale50k 0.25 50000 $(scale_addrs 50000)
+fi
 
 cp "$RAW" "$OUT/raw.txt"
 {

@@ -2,6 +2,7 @@
  * The query engine: one wait loop over every server, monotonic deadlines
  * read through the net ops, the sampling policy of ntp_engine.h.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -22,6 +23,7 @@
  * costly step, and a verdict is needed only before a second request.
  */
 #define JUDGE_INTERVAL	0.02	/* s */
+#define NTP_MAXINFLIGHT	256	/* requests out at once, at most */
 
 enum qstate {
 	Q_IDLE,		/* next request due at next */
@@ -52,6 +54,8 @@ struct run {
 	int			good;		/* a survivor is good enough */
 	int			dirty;		/* samples since good was judged */
 	size_t			inflight;	/* requests out */
+	size_t			maxinflight;	/* cap: bounds descriptors */
+	size_t			lo;		/* q[0..lo-1] all Q_DONE */
 	struct timespec		judged;		/* when, monotonic */
 	struct ntp_cand		*cand;		/* scratch for judging */
 	struct pollfd		*pfd;
@@ -249,7 +253,9 @@ send_failed(struct run *r, size_t i, int reason, int err)
 	s->reason = reason;
 	s->sys_errno = err;
 	note_reject(s, reason);
-	plan_next(r, i, 0);
+	/* No socket of this family on this host (IPv6 disabled): skip
+	 * the server for good, the others go on. */
+	plan_next(r, i, reason == NTP_R_SOCKET && err == EAFNOSUPPORT);
 }
 
 /* The request: version, mode, nonce; then the authenticator, if any. */
@@ -375,6 +381,27 @@ handle_reply(struct run *r, size_t i, const uint8_t *buf, size_t len,
 	authentic_reply(r, i, &p, t4);
 }
 
+/*
+ * Requests go out in server order (all due at once, or -g apart), so a
+ * server never asked yet is followed only by servers never asked: the
+ * loop's scans stop at the first one (or, in step_servers, at the first
+ * that cannot be asked now: the cap on requests in flight reached, or not
+ * due) and start past the done prefix.  With thousands of servers a pass
+ * costs O(requests in flight), not O(servers).
+ */
+static int
+never_asked(const struct run *r, size_t i)
+{
+	return r->q[i].state == Q_IDLE && r->srv[i].nsent == 0;
+}
+
+static int
+waiting_turn(const struct run *r, size_t i, const struct timespec *now)
+{
+	return never_asked(r, i) && !r->stop &&
+	    (r->inflight >= r->maxinflight || ts_before(now, &r->q[i].next));
+}
+
 /* The server a datagram on fd from `from` belongs to, or SIZE_MAX. */
 static size_t
 find_server(const struct run *r, size_t idx, int fd,
@@ -386,7 +413,7 @@ find_server(const struct run *r, size_t idx, int fd,
 		return ntp_sockaddr_eq((const struct sockaddr *)from,
 		    (const struct sockaddr *)&r->srv[idx].addr) ?
 		    idx : SIZE_MAX;
-	for (i = 0; i < r->n; i++)
+	for (i = r->lo; i < r->n && !never_asked(r, i); i++)
 		if (r->q[i].fd == fd && ntp_sockaddr_eq(
 		    (const struct sockaddr *)from,
 		    (const struct sockaddr *)&r->srv[i].addr))
@@ -411,6 +438,19 @@ socket_error(struct run *r, size_t idx, int err)
 }
 
 static void
+too_long(struct run *r, size_t i)
+{
+	struct ntp_server *s;
+
+	if (i == SIZE_MAX || r->q[i].state != Q_WAIT)
+		return;
+	s = &r->srv[i];
+	note_reject(s, NTP_R_TOO_LONG);
+	if (s->nsamples == 0)
+		s->reason = NTP_R_TOO_LONG;
+}
+
+static void
 drain(struct run *r, int fd, size_t idx)
 {
 	uint8_t buf[NTP_PKT_MAXLEN];
@@ -425,6 +465,11 @@ drain(struct run *r, int fd, size_t idx)
 		memset(&from, 0, sizeof(from));
 		len = r->net->recv(r->net->ctx, fd, buf, sizeof(buf), &from,
 		    &fromlen, &t4);
+		if (len < 0 && errno == EMSGSIZE) {
+			/* Longer than any reply: refused, keep waiting. */
+			too_long(r, find_server(r, idx, fd, &from));
+			continue;
+		}
 		if (len < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR)
@@ -499,18 +544,26 @@ step_servers(struct run *r, const struct timespec *now)
 {
 	struct query *q;
 	size_t i;
-	int calm, busy = 0;
+	int calm = -1, busy = 0;
 
-	for (i = 0; i < r->n; i++)
+	while (r->lo < r->n && r->q[r->lo].state == Q_DONE)
+		r->lo++;
+	for (i = r->lo; i < r->n && !never_asked(r, i); i++)
 		check_timeout(r, i, now);
 	if (judge_due(r, now))
 		judge(r, now);
-	calm = settled(r);
-	for (i = 0; i < r->n; i++) {
+	for (i = r->lo; i < r->n; i++) {
 		q = &r->q[i];
-		if (q->state == Q_IDLE && idle_done(r, i, calm))
+		if (waiting_turn(r, i, now))
+			return 1;
+		/* settled() is O(servers): only for a silent one. */
+		if (calm < 0 && q->state == Q_IDLE &&
+		    r->srv[i].nreplies == 0 && r->srv[i].nsent > 0)
+			calm = settled(r);
+		if (q->state == Q_IDLE && idle_done(r, i, calm > 0))
 			q->state = Q_DONE;
-		if (q->state == Q_IDLE && !ts_before(now, &q->next))
+		if (q->state == Q_IDLE && !ts_before(now, &q->next) &&
+		    r->inflight < r->maxinflight)
 			send_request(r, i, now);
 		if (q->state == Q_WAIT && r->stop)
 			plan_next(r, i, 1);
@@ -527,10 +580,12 @@ next_wakeup(const struct run *r, const struct timespec *now)
 	struct timespec t;
 	double ms = 60000, d;
 	size_t i;
+	int capped = r->inflight >= r->maxinflight;
 
-	for (i = 0; i < r->n; i++) {
+	for (i = r->lo; i < r->n; i++) {
 		q = &r->q[i];
-		if (q->state == Q_DONE)
+		/* Capped: only an answer or a timeout frees a slot. */
+		if (q->state == Q_DONE || (capped && q->state == Q_IDLE))
 			continue;
 		t = q->state == Q_WAIT ? q->sent : q->next;
 		if (q->state == Q_WAIT)
@@ -538,6 +593,8 @@ next_wakeup(const struct run *r, const struct timespec *now)
 		d = ntp_timespec_elapsed(now, &t) * 1000;
 		if (d < ms)
 			ms = d;
+		if (never_asked(r, i))
+			break;		/* the rest are due later */
 	}
 	if (r->dirty) {
 		d = (JUDGE_INTERVAL - ntp_timespec_elapsed(&r->judged, now)) *
@@ -553,7 +610,7 @@ add_pfd(struct run *r, size_t k, int fd, size_t idx)
 {
 	size_t j;
 
-	for (j = 0; j < k; j++)
+	for (j = 0; idx == SIZE_MAX && j < k; j++)	/* shared sockets */
 		if (r->pfd[j].fd == fd)
 			return k;
 	r->pfd[k].fd = fd;
@@ -568,7 +625,7 @@ build_pfd(struct run *r)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < r->n; i++)
+	for (i = r->lo; i < r->n && !never_asked(r, i); i++)
 		if (r->q[i].state == Q_WAIT && r->q[i].fd >= 0)
 			k = add_pfd(r, k, r->q[i].fd,
 			    r->o->port == 0 ? i : SIZE_MAX);
@@ -607,19 +664,58 @@ needs_family(const struct ntp_server *srv, size_t n, int fam)
 	return 0;
 }
 
-/* Bind the shared sockets on the fixed port (ntpdate without -u). */
+/* A family without a socket (no IPv6 on this host): its servers are
+ * skipped with the reason, the others go on. */
+static void
+skip_family(struct run *r, int fam, int reason)
+{
+	size_t i;
+	int err = errno;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->srv[i].reason != NTP_OK ||
+		    r->srv[i].addr.ss_family != fam)
+			continue;
+		r->srv[i].reason = reason;
+		r->srv[i].sys_errno = err;
+		r->q[i].state = Q_DONE;
+	}
+}
+
+/* Bind the shared sockets on the fixed port (ntpdate without -u).  Only
+ * a port that cannot be had ends the run. */
 static int
 open_bound(struct run *r, int *reason)
 {
-	if (needs_family(r->srv, r->n, AF_INET) &&
-	    (r->fd4 = r->net->open(r->net->ctx, AF_INET, NULL, 0, r->o->port,
-	    reason)) < 0)
-		return -1;
-	if (needs_family(r->srv, r->n, AF_INET6) &&
-	    (r->fd6 = r->net->open(r->net->ctx, AF_INET6, NULL, 0,
-	    r->o->port, reason)) < 0)
-		return -1;
+	static const int fams[2] = { AF_INET, AF_INET6 };
+	int i, fd;
+
+	for (i = 0; i < 2; i++) {
+		if (!needs_family(r->srv, r->n, fams[i]))
+			continue;
+		fd = r->net->open(r->net->ctx, fams[i], NULL, 0, r->o->port,
+		    reason);
+		if (fd < 0 && *reason != NTP_R_SOCKET)
+			return -1;
+		if (fd < 0)
+			skip_family(r, fams[i], *reason);
+		*(fams[i] == AF_INET ? &r->fd4 : &r->fd6) = fd;
+	}
 	return 0;
+}
+
+/* Requests in flight at once: NTP_MAXINFLIGHT, or fewer when the
+ * descriptor limit is low (one socket each without a bound port). */
+static size_t
+max_inflight(const struct ntp_query_opts *o)
+{
+	struct rlimit rl;
+	size_t cap = NTP_MAXINFLIGHT;
+
+	if (o->port == 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < cap)
+		cap = rl.rlim_cur / 2;
+	return cap > 0 ? cap : 1;
 }
 
 static void
@@ -697,6 +793,7 @@ ntp_query(struct ntp_server *srv, size_t n, const struct ntp_query_opts *o,
 	r.o = o;
 	r.net = net;
 	r.fd4 = r.fd6 = -1;
+	r.maxinflight = max_inflight(o);
 	if (run_alloc(&r) != 0) {
 		run_free(&r);
 		*reason = NTP_R_NOMEM;

@@ -83,7 +83,7 @@ struct ntp_server {
 	const char	*host;		/* the name as given */
 	struct sockaddr_storage addr;
 	socklen_t	addrlen;
-	char		addrstr[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
+	char		addrstr[NTP_ADDRSTRLEN];
 	const char	*detail;	/* resolver or socket error text */
 	int		reason;		/* NTP_OK when usable; else why not */
 	int		sys_errno;	/* for NTP_R_SEND, NTP_R_UNREACH */

@@ -10,7 +10,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,9 @@
 #include "ntp_net.h"
 #include "ntp_reason.h"
 #include "ntp_ts.h"
+
+/* Room for a looped-back request: link, IP and UDP headers, 48 bytes. */
+#define NTP_TX_ECHOMAX	256
 
 static int
 bind_port(int fd, int family, int port, int *reason)
@@ -55,14 +60,16 @@ bind_port(int fd, int family, int port, int *reason)
 
 /*
  * Kernel timestamps: receive stamps with SO_TIMESTAMPNS, software
- * transmit stamps on the error queue (SO_TIMESTAMPING; OPT_TSONLY so no
- * payload comes back).  A stamp is matched to its datagram by time.
+ * transmit stamps on the error queue (SO_TIMESTAMPING).  Each transmit
+ * stamp comes back with the datagram it belongs to (no OPT_TSONLY), so
+ * it is matched by content (our nonce), never by time: a stamp that
+ * arrives late is not taken for the next request's T1.
  */
 static void
 enable_stamps(int fd)
 {
 	int on = 1, flags = SOF_TIMESTAMPING_TX_SOFTWARE |
-	    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY;
+	    SOF_TIMESTAMPING_SOFTWARE;
 
 	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags,
@@ -119,45 +126,57 @@ tx_stamp_of(struct msghdr *msg, struct timespec *ts)
 	return have_ts && is_stamp ? 0 : -1;
 }
 
-static int
-ts_within(const struct timespec *t, const struct timespec *lo,
-    const struct timespec *hi)
+/*
+ * The looped-back data is the datagram with whatever link, IP and UDP
+ * headers the kernel kept in front: our payload is its tail.
+ */
+int
+ntp_tx_stamp_match(struct msghdr *msg, size_t n, const void *payload,
+    size_t plen, struct timespec *ts)
 {
-	int64_t v = ntp_timespec_to_ns(t);
+	const unsigned char *data;
 
-	return v >= ntp_timespec_to_ns(lo) && v <= ntp_timespec_to_ns(hi);
+	if (msg->msg_iovlen < 1 || (msg->msg_flags & MSG_TRUNC) ||
+	    plen == 0 || n < plen || n > msg->msg_iov[0].iov_len)
+		return -1;
+	data = msg->msg_iov[0].iov_base;
+	if (memcmp(data + n - plen, payload, plen) != 0)
+		return -1;
+	return tx_stamp_of(msg, ts);
 }
 
 /*
  * The kernel's transmit stamp of the datagram just sent: on loopback and
- * most drivers it is queued before sendto() returns, so it must lie
- * between the clock readings taken around the call; a stamp outside
- * belongs to an earlier datagram and is skipped.  Without one, T1 stays
- * the reading taken just before sending.
+ * most drivers it is queued before sendto() returns.  Stamps of earlier
+ * datagrams that came late are read and dropped on the way.  Without
+ * ours, T1 stays the reading taken just before sending.
  */
 static int
-tx_stamp(int fd, const struct timespec *before, const struct timespec *after,
-    struct timespec *t1)
+tx_stamp(int fd, const void *payload, size_t plen, struct timespec *t1)
 {
 	union {
 		char		buf[512];
 		struct cmsghdr	align;
 	} ctl;
+	unsigned char data[NTP_TX_ECHOMAX];
+	struct iovec iov;
 	struct msghdr msg;
-	struct timespec ts;
+	ssize_t n;
 	int tries;
 
-	for (tries = 0; tries < 8; tries++) {
+	for (tries = 0; tries < 16; tries++) {
 		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = data;
+		iov.iov_len = sizeof(data);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
 		msg.msg_control = ctl.buf;
 		msg.msg_controllen = sizeof(ctl.buf);
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		if ((n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT)) < 0)
 			return -1;
-		if (tx_stamp_of(&msg, &ts) == 0 &&
-		    ts_within(&ts, before, after)) {
-			*t1 = ts;
+		if (ntp_tx_stamp_match(&msg, (size_t)n, payload, plen,
+		    t1) == 0)
 			return 0;
-		}
 	}
 	return -1;
 }
@@ -166,16 +185,15 @@ static ssize_t
 sys_send(void *ctx, int fd, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t tolen, struct timespec *t1)
 {
-	struct timespec before, after;
+	struct timespec before;
 	ssize_t n;
 
 	(void)ctx;
 	clock_gettime(CLOCK_REALTIME, &before);
 	n = sendto(fd, buf, len, 0, to, tolen);
-	clock_gettime(CLOCK_REALTIME, &after);
 	*t1 = before;
-	if (n == (ssize_t)len)
-		(void)tx_stamp(fd, &before, &after, t1);
+	if (n == (ssize_t)len && tx_stamp(fd, buf, len, t1) != 0)
+		*t1 = before;
 	return n;
 }
 
@@ -241,6 +259,11 @@ sys_recv(void *ctx, int fd, void *buf, size_t len,
 	if (n < 0)
 		return n;
 	*fromlen = msg.msg_namelen;
+	if (msg.msg_flags & MSG_TRUNC) {
+		/* Longer than any reply we accept: its tail is lost. */
+		errno = EMSGSIZE;
+		return -1;
+	}
 	if (rx_stamp(&msg, t4) != 0)
 		clock_gettime(CLOCK_REALTIME, t4);
 	return n;
@@ -301,7 +324,72 @@ ntp_sockaddr_eq(const struct sockaddr *a, const struct sockaddr *b)
 		a6 = (const struct sockaddr_in6 *)a;
 		b6 = (const struct sockaddr_in6 *)b;
 		return a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
 		    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
 	}
 	return 0;
+}
+
+/* FNV-1a, 64 bits, over len bytes, continuing from h. */
+static uint64_t
+fnv1a(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t
+ntp_sockaddr_hash(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, &sa->sa_family,
+	    sizeof(sa->sa_family));
+
+	if (sa->sa_family == AF_INET) {
+		h = fnv1a(h, &s4->sin_port, sizeof(s4->sin_port));
+		h = fnv1a(h, &s4->sin_addr, sizeof(s4->sin_addr));
+	} else if (sa->sa_family == AF_INET6) {
+		h = fnv1a(h, &s6->sin6_port, sizeof(s6->sin6_port));
+		h = fnv1a(h, &s6->sin6_scope_id, sizeof(s6->sin6_scope_id));
+		h = fnv1a(h, &s6->sin6_addr, sizeof(s6->sin6_addr));
+	}
+	return h;
+}
+
+void
+ntp_sockaddr_unmap(struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	if (ss->ss_family != AF_INET6)
+		return;
+	memcpy(&s6, ss, sizeof(s6));
+	if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr))
+		return;
+	memset(ss, 0, sizeof(*ss));
+	s4->sin_family = AF_INET;
+	s4->sin_port = s6.sin6_port;
+	memcpy(&s4->sin_addr, &s6.sin6_addr.s6_addr[12], 4);
+	*len = sizeof(*s4);
+}
+
+const char *
+ntp_sockaddr_str(const struct sockaddr *sa, socklen_t salen, char *buf,
+    size_t len)
+{
+	if (len == 0)
+		return buf;
+	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    getnameinfo(sa, salen, buf, (socklen_t)len, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(buf, len, "?");
+	return buf;
 }

@@ -10,8 +10,15 @@
 #include <sys/types.h>
 
 #include <poll.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
+
+/* Room for a numeric address with its scope: "fe80::1%eth0". */
+#define NTP_ADDRSTRLEN	(INET6_ADDRSTRLEN + IF_NAMESIZE)
 
 /* Socket operations; ctx is passed back to every call. */
 struct ntp_net_ops {
@@ -30,7 +37,9 @@ struct ntp_net_ops {
 		    struct timespec *t1);
 	/*
 	 * Receive one datagram: its source and *t4, the local time of
-	 * arrival (the kernel's receive timestamp where it has one).
+	 * arrival (the kernel's receive timestamp where it has one).  A
+	 * datagram longer than len is consumed and refused: -1 with errno
+	 * EMSGSIZE, *from filled in.
 	 */
 	ssize_t	(*recv)(void *ctx, int fd, void *buf, size_t len,
 		    struct sockaddr_storage *from, socklen_t *fromlen,
@@ -43,10 +52,44 @@ struct ntp_net_ops {
 	void	*ctx;
 };
 
-/* The real sockets, with kernel receive timestamps (SO_TIMESTAMPNS). */
+/*
+ * The real sockets, with kernel receive timestamps (SO_TIMESTAMPNS) and
+ * transmit stamps identified by the datagram they carry back.  socket()
+ * failing leaves errno as the kernel set it (EAFNOSUPPORT on a host
+ * without IPv6), for the caller to skip the family.
+ */
 const struct ntp_net_ops *ntp_net_system(void);
 
-/* 1 when two socket addresses have the same family, address and port. */
+/*
+ * 1 when two socket addresses have the same family, address and port,
+ * and, for IPv6, the same scope (fe80::1%eth0 is not fe80::1%eth1).
+ */
 int	ntp_sockaddr_eq(const struct sockaddr *a, const struct sockaddr *b);
+
+/* A hash of what ntp_sockaddr_eq compares: equal addresses hash alike. */
+uint64_t ntp_sockaddr_hash(const struct sockaddr *sa);
+
+/*
+ * Turn a v4-mapped IPv6 address (::ffff:192.0.2.1) into the IPv4 one it
+ * names, in place, so that both spellings are one server and it is asked
+ * over IPv4 (which works on hosts without IPv6).  Others are left alone.
+ */
+void	ntp_sockaddr_unmap(struct sockaddr_storage *ss, socklen_t *len);
+
+/*
+ * The numeric text of an address, with its scope for a link-local one
+ * ("fe80::2%eth0", getnameinfo NI_NUMERICHOST); "?" when it has none.
+ */
+const char *ntp_sockaddr_str(const struct sockaddr *sa, socklen_t salen,
+	    char *buf, size_t len);
+
+/*
+ * The transmit stamp in one error-queue message (recvmsg MSG_ERRQUEUE)
+ * whose looped-back data, n bytes, ends with the plen bytes of payload:
+ * the stamp of that datagram and no other, however late it came.  Returns
+ * 0 with *ts set, or -1 (not a stamp, no stamp, another datagram's).
+ */
+int	ntp_tx_stamp_match(struct msghdr *msg, size_t n, const void *payload,
+	    size_t plen, struct timespec *ts);
 
 #endif /* NTPC_NET_H */

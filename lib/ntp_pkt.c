@@ -1,11 +1,16 @@
 /*
  * Wire format, decoded and encoded byte by byte (RFC 5905 §7.3, RFC 7822).
  */
+#include <sys/auxv.h>
 #include <sys/random.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ntp_pkt.h"
 #include "ntp_reason.h"
@@ -147,6 +152,111 @@ ntp_pkt_request(uint8_t buf[NTP_HEADER_LEN], int version, ntp_ts_t nonce)
 	ntp_pkt_encode(&p, buf, NTP_HEADER_LEN);
 }
 
+/* SipHash-2-4 (Aumasson and Bernstein), the fallback's mixer. */
+#define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+
+static void
+sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = ROTL64(v[1], 13);
+	v[1] ^= v[0];
+	v[0] = ROTL64(v[0], 32);
+	v[2] += v[3];
+	v[3] = ROTL64(v[3], 16);
+	v[3] ^= v[2];
+	v[0] += v[3];
+	v[3] = ROTL64(v[3], 21);
+	v[3] ^= v[0];
+	v[2] += v[1];
+	v[1] = ROTL64(v[1], 17);
+	v[1] ^= v[2];
+	v[2] = ROTL64(v[2], 32);
+}
+
+static uint64_t
+siphash(const uint64_t key[2], const uint64_t *m, size_t nwords)
+{
+	uint64_t v[4] = { 0x736f6d6570736575ULL, 0x646f72616e646f6dULL,
+	    0x6c7967656e657261ULL, 0x7465646279746573ULL };
+	size_t i;
+
+	v[0] ^= key[0];
+	v[1] ^= key[1];
+	v[2] ^= key[0];
+	v[3] ^= key[1];
+	for (i = 0; i <= nwords; i++) {
+		/* The last block is the length, as SipHash pads it. */
+		uint64_t w = i < nwords ? m[i] : (uint64_t)(nwords * 8) << 56;
+
+		v[3] ^= w;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= w;
+	}
+	v[2] ^= 0xff;
+	for (i = 0; i < 4; i++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+static uint64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Eight bytes of /dev/urandom, which never blocks (it may be unseeded
+ * this early, so it is only one input of the mix); 0 when unreadable. */
+static uint64_t
+urandom64(void)
+{
+	uint64_t v = 0;
+	int fd;
+
+	fd = open("/dev/urandom", O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	if (read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		v = 0;
+	close(fd);
+	return v;
+}
+
+/*
+ * When the kernel's generator is not seeded yet (getrandom EAGAIN, at
+ * boot on boards without an entropy source) or absent (ENOSYS): the
+ * per-process AT_RANDOM bytes the kernel gave us at exec as the key, and
+ * the clocks, /dev/urandom, the previous nonce in *out and where it lives
+ * as the message.  Unpredictable to anyone who cannot read this process;
+ * distinct from call to call because the previous nonce is an input.
+ */
+static int
+nonce_fallback(ntp_ts_t *out)
+{
+	const unsigned char *at = (const unsigned char *)getauxval(AT_RANDOM);
+	uint64_t key[2], m[6];
+
+	if (at == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	memcpy(key, at, sizeof(key));
+	m[0] = clock_ns(CLOCK_REALTIME);
+	m[1] = clock_ns(CLOCK_MONOTONIC);
+	m[2] = clock_ns(CLOCK_PROCESS_CPUTIME_ID) ^ ((uint64_t)getpid() << 32);
+	m[3] = urandom64();
+	m[4] = *out;
+	m[5] = (uint64_t)(uintptr_t)out;
+	*out = siphash(key, m, 6);
+	return 0;
+}
+
 int
 ntp_nonce(ntp_ts_t *out)
 {
@@ -154,11 +264,14 @@ ntp_nonce(ntp_ts_t *out)
 	ssize_t n;
 
 	do {
-		n = getrandom(&v, sizeof(v), 0);
+		n = getrandom(&v, sizeof(v), GRND_NONBLOCK);
 	} while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(v))
+	if (n == (ssize_t)sizeof(v))
+		*out = v;
+	else if (nonce_fallback(out) != 0)
 		return -1;
-	*out = v != 0 ? v : 1;	/* zero means "unknown" on the wire */
+	if (*out == 0)
+		*out = 1;	/* zero means "unknown" on the wire */
 	return 0;
 }
 

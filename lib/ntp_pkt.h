@@ -65,7 +65,13 @@ int	ntp_pkt_decode(const uint8_t *buf, size_t len, struct ntp_pkt *p);
 void	ntp_pkt_request(uint8_t buf[NTP_HEADER_LEN], int version,
 	    ntp_ts_t nonce);
 
-/* A random 64-bit nonce from getrandom(); -1 when none could be had. */
+/*
+ * A random non-zero 64-bit nonce that never blocks: getrandom() with
+ * GRND_NONBLOCK; before the kernel's generator is seeded (EAGAIN) or
+ * without getrandom (ENOSYS), a SipHash of the kernel's per-process
+ * AT_RANDOM key over the clocks, /dev/urandom and the previous *out.
+ * Returns 0, or -1 with errno ENOSYS when no source at all is there.
+ */
 int	ntp_nonce(ntp_ts_t *out);
 
 /* The refid as text: four ASCII letters, or a dotted quad, in buf. */

@@ -17,6 +17,8 @@ static const struct reason_text reasons[NTP_R_MAX] = {
 	    "malformed reply (extension fields or MAC)" },
 	[NTP_R_VERSION] = { "bad_version", "reply has a bad NTP version" },
 	[NTP_R_MODE] = { "bad_mode", "reply is not in server mode" },
+	[NTP_R_TOO_LONG] = { "too_long",
+	    "datagram longer than any reply (over 1024 bytes)" },
 	[NTP_R_ORIGIN] = { "wrong_origin",
 	    "wrong origin timestamp (spoofed or stale reply)" },
 	[NTP_R_KOD_DENY] = { "kod_deny", "KoD DENY (access denied)" },

@@ -10,6 +10,7 @@ enum ntp_reason {
 	/* Reply checks, in the order ntp_check_reply() applies them. */
 	NTP_R_SHORT,		/* shorter than the 48-byte header */
 	NTP_R_LAYOUT,		/* bad extension field or MAC layout */
+	NTP_R_TOO_LONG,		/* datagram over NTP_PKT_MAXLEN: cut */
 	NTP_R_VERSION,		/* version not 1..4 */
 	NTP_R_MODE,		/* not a server (4) or passive (2) reply */
 	NTP_R_ORIGIN,		/* origin is not the nonce we sent */

@@ -73,6 +73,7 @@ ntp_server_why(const struct ntp_server *s, const struct ntp_query_opts *o,
 		break;
 	case NTP_R_UNREACH:
 	case NTP_R_SEND:
+	case NTP_R_SOCKET:
 		snprintf(buf, len, "%s: %s (%d request%s)", text,
 		    strerror(s->sys_errno), s->nsent, plural(s->nsent));
 		break;

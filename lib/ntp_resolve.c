@@ -6,11 +6,13 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <math.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ntp_resolve.h"
 #include "ntp_reason.h"
@@ -39,18 +41,36 @@ try_numeric(const char *name, int family, struct addrinfo **res)
 	return getaddrinfo(name, "123", &hints, res);
 }
 
-static void
-addr_to_str(struct ntp_server *s)
+/* 1 when this host can open a socket of family (not EAFNOSUPPORT). */
+static int
+family_works(int family)
 {
-	const void *a;
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (s->addr.ss_family == AF_INET6)
-		a = &((struct sockaddr_in6 *)&s->addr)->sin6_addr;
-	else
-		a = &((struct sockaddr_in *)&s->addr)->sin_addr;
-	if (inet_ntop(s->addr.ss_family, a, s->addrstr,
-	    sizeof(s->addrstr)) == NULL)
-		strcpy(s->addrstr, "?");
+	if (fd < 0)
+		return errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT;
+	close(fd);
+	return 1;
+}
+
+/*
+ * The family names are looked up in: what was asked, narrowed to the
+ * one family this host has when it lacks the other (booted with
+ * ipv6.disable=1): no AAAA answer it cannot use.  This is what
+ * AI_ADDRCONFIG is for, but glibc's AI_ADDRCONFIG ignores loopback
+ * addresses, so on a host (or container) with only loopback it drops
+ * every answer, "localhost" included; asking the kernel is exact.
+ */
+static int
+name_family(int family)
+{
+	if (family != AF_UNSPEC)
+		return family;
+	if (!family_works(AF_INET6))
+		return AF_INET;
+	if (!family_works(AF_INET))
+		return AF_INET6;
+	return AF_UNSPEC;
 }
 
 static int
@@ -58,6 +78,7 @@ start_lookups(const char *const *names, size_t n, int family,
     struct lookup *lk)
 {
 	size_t i;
+	int nfam = -1;
 
 	for (i = 0; i < n; i++) {
 		lk[i].hints.ai_family = family;
@@ -68,9 +89,14 @@ start_lookups(const char *const *names, size_t n, int family,
 		lk[i].cbp = &lk[i].cb;
 	}
 	for (i = 0; i < n; i++) {
-		if (try_numeric(names[i], family, &lk[i].numeric) == 0)
+		if (try_numeric(names[i], family, &lk[i].numeric) == 0) {
 			lk[i].cbp = NULL;
-		else if (getaddrinfo_a(GAI_NOWAIT, &lk[i].cbp, 1, NULL) != 0)
+			continue;
+		}
+		if (nfam == -1)
+			nfam = name_family(family);
+		lk[i].hints.ai_family = nfam;
+		if (getaddrinfo_a(GAI_NOWAIT, &lk[i].cbp, 1, NULL) != 0)
 			lk[i].cbp = NULL;
 	}
 	return 0;
@@ -113,15 +139,42 @@ wait_lookups(struct lookup *lk, size_t n, double timeout)
 	}
 }
 
-static int
-seen(const struct ntp_server *srv, size_t n, const struct addrinfo *ai)
-{
-	size_t i;
+/*
+ * The addresses kept so far, in an open-addressing hash set of indexes
+ * into the server array: the duplicate check costs O(1) per address, so
+ * 50 000 servers are merged in milliseconds, not seconds.
+ */
+struct dedup {
+	size_t		*slot;		/* index + 1, or 0 for empty */
+	size_t		mask;		/* slots - 1, a power of two less one */
+};
 
-	for (i = 0; i < n; i++)
-		if (srv[i].addrlen != 0 && ntp_sockaddr_eq(
-		    (const struct sockaddr *)&srv[i].addr, ai->ai_addr))
+static int
+dedup_init(struct dedup *d, size_t total)
+{
+	size_t size = 16;
+
+	while (size < 2 * total)
+		size *= 2;
+	d->mask = size - 1;
+	d->slot = calloc(size, sizeof(*d->slot));
+	return d->slot != NULL ? 0 : -1;
+}
+
+/* 1 when srv[k]'s address is already among srv[0..k-1]; else adds it. */
+static int
+dedup_seen(struct dedup *d, const struct ntp_server *srv, size_t k)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&srv[k].addr;
+	size_t h = (size_t)ntp_sockaddr_hash(sa) & d->mask;
+
+	while (d->slot[h] != 0) {
+		if (ntp_sockaddr_eq((const struct sockaddr *)
+		    &srv[d->slot[h] - 1].addr, sa))
 			return 1;
+		h = (h + 1) & d->mask;
+	}
+	d->slot[h] = k + 1;
 	return 0;
 }
 
@@ -192,14 +245,18 @@ release(struct lookup *lk, size_t n)
 	return busy;
 }
 
-/* Append the addresses of lookup l (or its failure) to srv. */
+/*
+ * Append the addresses of lookup l (or its failure) to srv.  A v4-mapped
+ * address is taken as the IPv4 one unless only IPv6 was asked for.
+ */
 static size_t
 collect(struct lookup *l, const char *name, struct ntp_server *srv,
-    size_t k)
+    size_t k, struct dedup *d)
 {
 	const struct addrinfo *ai;
 
 	if ((ai = l->res) == NULL) {
+		memset(&srv[k], 0, sizeof(srv[k]));
 		srv[k].host = name;
 		srv[k].reason = NTP_R_RESOLVE;
 		srv[k].detail = lookup_error(l);
@@ -208,13 +265,19 @@ collect(struct lookup *l, const char *name, struct ntp_server *srv,
 	}
 	for (; ai != NULL; ai = ai->ai_next) {
 		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-		    ai->ai_addrlen > sizeof(srv[k].addr) || seen(srv, k, ai))
+		    ai->ai_addrlen > sizeof(srv[k].addr))
 			continue;
-		srv[k].host = name;
+		memset(&srv[k], 0, sizeof(srv[k]));
 		memcpy(&srv[k].addr, ai->ai_addr, ai->ai_addrlen);
 		srv[k].addrlen = ai->ai_addrlen;
+		if (l->hints.ai_family != AF_INET6)
+			ntp_sockaddr_unmap(&srv[k].addr, &srv[k].addrlen);
+		if (dedup_seen(d, srv, k))
+			continue;
+		srv[k].host = name;
 		srv[k].best = -1;
-		addr_to_str(&srv[k]);
+		ntp_sockaddr_str((const struct sockaddr *)&srv[k].addr,
+		    srv[k].addrlen, srv[k].addrstr, sizeof(srv[k].addrstr));
 		k++;
 	}
 	return k;
@@ -226,7 +289,8 @@ ntp_resolve(const char *const *names, size_t n, int family, double timeout,
 {
 	struct lookup *lk;
 	struct ntp_server *srv;
-	size_t i, k = 0;
+	struct dedup d;
+	size_t i, k = 0, total;
 
 	*out = NULL;
 	*nout = 0;
@@ -236,9 +300,16 @@ ntp_resolve(const char *const *names, size_t n, int family, double timeout,
 	wait_lookups(lk, n, timeout);
 	for (i = 0; i < n; i++)
 		settle(&lk[i]);
-	srv = calloc(count_addrs(lk, n) + 1, sizeof(*srv));
+	total = count_addrs(lk, n);
+	srv = calloc(total + 1, sizeof(*srv));
+	if (srv != NULL && dedup_init(&d, total) != 0) {
+		free(srv);
+		srv = NULL;
+	}
 	for (i = 0; srv != NULL && i < n; i++)
-		k = collect(&lk[i], names[i], srv, k);
+		k = collect(&lk[i], names[i], srv, k, &d);
+	if (srv != NULL)
+		free(d.slot);
 	if (!release(lk, n))	/* else a resolver thread may write to it */
 		free(lk);
 	if (srv == NULL)

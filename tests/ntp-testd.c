@@ -16,12 +16,16 @@
  *   -T  exit after this many seconds (default 60); also on SIGTERM/SIGINT
  *   -S  PRNG seed for jitter and loss (default 1)
  * SPEC: ADDR[@PORT][,key=value|,flag]...  (numeric IPv4/IPv6, port 123)
+ *   0.0.0.0 serves every local IPv4 address (all of 127/8 on loopback):
+ *   each reply leaves from the address its request came to, and the log
+ *   names that address.
  *   clock:   offset=SEC time=UNIXSEC
  *   delays:  dreq=SEC dresp=SEC jreq=SEC jresp=SEC
  *   header:  stratum=N leap=N refid=ABCD|a.b.c.d|0xHEX rootdelay=SEC
  *            rootdisp=SEC precision=N version=N poll=N refage=SEC mode=N
  *   faults:  silent kod=CODE unsync wrong_origin spoof zero_xmt zero_rec
  *            truncate=N dup=N drop=P dropfirst=N ext mac=16|20 keyid=N
+ *            pad=N (N zero bytes after it all: an oversized datagram)
  *
  * Standalone on purpose: it must not share bugs with lib/.
  */
@@ -52,7 +56,8 @@
 #define EXT_LEN		28		/* RFC 7822 minimum without a MAC */
 #define EXT_TYPE	0x2005		/* RFC 7821 checksum complement */
 #define MAC_KEYLEN	4
-#define PKTMAX		(NTP_HDRLEN + EXT_LEN + MAC_KEYLEN + 20)
+#define PADMAX		1400		/* bytes pad= may add */
+#define PKTMAX		(NTP_HDRLEN + EXT_LEN + MAC_KEYLEN + 20 + PADMAX)
 #define RECVMAX		2048
 #define MAXSPECS	256
 #define MAXPENDING	1024
@@ -81,6 +86,7 @@ struct spec {
 	double			 rootdelay, rootdisp, refage, drop;
 	long			 stratum, leap, precision, version, poll;
 	long			 mode, truncate, dup, dropfirst, mac, keyid;
+	long			 pad;
 	uint32_t		 refid, kod;
 	int			 silent, unsync, wrong_origin, spoof;
 	int			 zero_xmt, zero_rec, ext;
@@ -94,6 +100,8 @@ struct pending {
 	const struct spec	*sp;
 	struct sockaddr_storage	 to;
 	socklen_t		 tolen;
+	struct in_addr		 dst;		/* wildcard: reply from here */
+	int			 have_dst;
 	uint8_t			 pkt[PKTMAX];
 	size_t			 len;
 };
@@ -154,6 +162,7 @@ static const struct key keys[] = {
 	KEY(drop, K_DBL, 0, 1),
 	KEY(dropfirst, K_INT, 0, 1e9),
 	KEY(ext, K_FLAG, 0, 0),
+	KEY(pad, K_INT, 0, PADMAX),
 	KEY(mac, K_INT, 0, 20),
 	KEY(keyid, K_INT, 0, 4294967295.0),
 };
@@ -492,6 +501,10 @@ bind_spec(struct spec *sp)
 		err(1, "%s: bind", sp->text);
 	/* Kernel receive stamps: T2 does not include our wake-up latency. */
 	(void)setsockopt(sp->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	/* The wildcard learns each request's destination address. */
+	if (sp->addr.ss_family == AF_INET && setsockopt(sp->fd, IPPROTO_IP,
+	    IP_PKTINFO, &on, sizeof(on)) == -1)
+		err(1, "%s: IP_PKTINFO", sp->text);
 }
 
 /* Written to a temporary name and renamed: readers never see it half. */
@@ -513,9 +526,11 @@ write_pidfile(const char *path)
 static void
 log_request(struct server *srv, const struct spec *sp,
     const struct sockaddr_storage *from, socklen_t fromlen, int64_t mono,
-    enum action act)
+    enum action act, const struct in_addr *dst)
 {
-	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+	char	 host[NI_MAXHOST], port[NI_MAXSERV], to[INET_ADDRSTRLEN];
+	const char *name = sp->name;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)&sp->addr;
 
 	if (getnameinfo((const struct sockaddr *)from, fromlen, host,
 	    sizeof(host), port, sizeof(port),
@@ -523,9 +538,13 @@ log_request(struct server *srv, const struct spec *sp,
 		strcpy(host, "?");
 		strcpy(port, "?");
 	}
+	if (dst != NULL && sp->addr.ss_family == AF_INET &&
+	    sin->sin_addr.s_addr == htonl(INADDR_ANY) &&
+	    inet_ntop(AF_INET, dst, to, sizeof(to)) != NULL)
+		name = to;
 	fprintf(srv->log, "%lld.%06lld %s %s %s %s\n",
 	    (long long)(mono / NSEC), (long long)(mono % NSEC / 1000),
-	    sp->name, host, port, action_names[act]);
+	    name, host, port, action_names[act]);
 }
 
 /* What to do with one datagram; counts valid requests for dropfirst. */
@@ -599,7 +618,8 @@ build_trailer(const struct spec *sp, uint8_t *pkt)
 		memset(pkt + len + MAC_KEYLEN, 0xa5, sp->mac);
 		len += MAC_KEYLEN + sp->mac;
 	}
-	return len;
+	memset(pkt + len, 0, (size_t)sp->pad);
+	return len + (size_t)sp->pad;
 }
 
 /*
@@ -610,7 +630,7 @@ build_trailer(const struct spec *sp, uint8_t *pkt)
 static void
 schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
     const struct sockaddr_storage *from, socklen_t fromlen, int64_t real,
-    int64_t mono)
+    int64_t mono, const struct in_addr *dst)
 {
 	struct pending	*p = &srv->pend[srv->npend++];
 	int64_t		 dreq, dresp;
@@ -625,6 +645,10 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
 	p->dresp = dresp;
 	memcpy(&p->to, from, fromlen);
 	p->tolen = fromlen;
+	if (dst != NULL) {
+		p->dst = *dst;
+		p->have_dst = 1;
+	}
 	build_header(sp, req, p->pkt);
 	build_stamps(sp, req, real + sp->offset_ns + dreq, p->pkt);
 	len = build_trailer(sp, p->pkt);
@@ -639,7 +663,7 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
 static void
 handle_datagram(struct server *srv, struct spec *sp, const uint8_t *buf,
     size_t len, const struct sockaddr_storage *from, socklen_t fromlen,
-    int64_t rx)
+    int64_t rx, const struct in_addr *dst)
 {
 	enum action	 act;
 	int64_t		 real, mono;
@@ -651,9 +675,9 @@ handle_datagram(struct server *srv, struct spec *sp, const uint8_t *buf,
 		real = rx;
 	}
 	act = decide(srv, sp, buf, len);
-	log_request(srv, sp, from, fromlen, mono, act);
+	log_request(srv, sp, from, fromlen, mono, act, dst);
 	if (act == A_REPLIED || act == A_KOD)
-		schedule_reply(srv, sp, buf, from, fromlen, real, mono);
+		schedule_reply(srv, sp, buf, from, fromlen, real, mono, dst);
 }
 
 /* Read every datagram waiting on the socket. */
@@ -663,9 +687,13 @@ drain(struct server *srv, struct spec *sp)
 	struct sockaddr_storage	 from;
 	uint8_t			 buf[RECVMAX];
 	union {
-		char		 b[CMSG_SPACE(sizeof(struct timespec))];
+		char		 b[CMSG_SPACE(sizeof(struct timespec)) +
+				    CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr	 align;
 	}			 ctl;
+	struct in_pktinfo	 pi;
+	struct in_addr		 dst;
+	int			 have_dst;
 	struct iovec		 iov;
 	struct msghdr		 msg;
 	struct cmsghdr		*cm;
@@ -691,22 +719,58 @@ drain(struct server *srv, struct spec *sp)
 			return;
 		}
 		rx = 0;
+		have_dst = 0;
 		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 			if (cm->cmsg_level == SOL_SOCKET &&
 			    cm->cmsg_type == SCM_TIMESTAMPNS) {
 				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
 				rx = ts.tv_sec * NSEC + ts.tv_nsec;
+			} else if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				dst = pi.ipi_addr;
+				have_dst = 1;
 			}
-		handle_datagram(srv, sp, buf, n, &from, msg.msg_namelen, rx);
+		handle_datagram(srv, sp, buf, n, &from, msg.msg_namelen, rx,
+		    have_dst ? &dst : NULL);
 	}
 }
 
+/* From the address the request came to (IP_PKTINFO): a wildcard
+ * socket would otherwise answer from the route's source address. */
 static void
 send_pkt(const struct pending *p, const uint8_t *pkt)
 {
-	if (sendto(p->sp->fd, pkt, p->len, 0, (const struct sockaddr *)&p->to,
-	    p->tolen) == -1)
-		warn("%s: sendto", p->sp->text);
+	union {
+		char		 b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr	 align;
+	}			 ctl;
+	struct in_pktinfo	 pi;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+
+	iov.iov_base = (void *)(uintptr_t)pkt;
+	iov.iov_len = p->len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = (void *)(uintptr_t)&p->to;
+	msg.msg_namelen = p->tolen;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (p->have_dst) {
+		memset(&ctl, 0, sizeof(ctl));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = p->dst;
+		msg.msg_control = ctl.b;
+		msg.msg_controllen = sizeof(ctl.b);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	if (sendmsg(p->sp->fd, &msg, 0) == -1)
+		warn("%s: sendmsg", p->sp->text);
 }
 
 /* A forged reply: wrong origin, receive and transmit 1000 s off. */

@@ -1,5 +1,6 @@
 /*
  * Unit tests for lib/ntp_net.c: address comparison (ntp_sockaddr_eq),
+ * hashing, v4-mapped addresses, scope-aware text, transmit-stamp matching,
  * which the engine uses to route replies and the resolver to drop
  * duplicates.  No socket is opened: the socket calls themselves are
  * covered by the integration tests in a private network namespace.
@@ -10,7 +11,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <linux/errqueue.h>
+
 #include <check.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +117,8 @@ START_TEST(test_sockaddr_eq_self)
 }
 END_TEST
 
-/* Only family, address and port count: padding, flow label and scope id
- * (the kernel may fill them in on receive) do not. */
+/* Only family, address, port and (IPv6) scope count: padding and the
+ * flow label (the kernel may fill them in on receive) do not. */
 START_TEST(test_sockaddr_eq_ignores_the_rest)
 {
 	struct sockaddr_storage a, b;
@@ -131,9 +135,206 @@ START_TEST(test_sockaddr_eq_ignores_the_rest)
 	mk(&a, AF_INET6, "2001:db8::1", 123);
 	mk(&b, AF_INET6, "2001:db8::1", 123);
 	b6->sin6_flowinfo = htonl(0x12345);
-	b6->sin6_scope_id = 7;
 	ck_assert_int_eq(ntp_sockaddr_eq((struct sockaddr *)&a,
 	    (struct sockaddr *)&b), 1);
+}
+END_TEST
+
+/* fe80::2%eth0 and fe80::2%eth1 are two servers on two links. */
+START_TEST(test_sockaddr_eq_scope)
+{
+	struct sockaddr_storage a, b;
+
+	mk(&a, AF_INET6, "fe80::2", 123);
+	mk(&b, AF_INET6, "fe80::2", 123);
+	((struct sockaddr_in6 *)&a)->sin6_scope_id = 2;
+	((struct sockaddr_in6 *)&b)->sin6_scope_id = 3;
+	ck_assert_int_eq(ntp_sockaddr_eq((struct sockaddr *)&a,
+	    (struct sockaddr *)&b), 0);
+	ck_assert_uint_ne(ntp_sockaddr_hash((struct sockaddr *)&a),
+	    ntp_sockaddr_hash((struct sockaddr *)&b));
+	((struct sockaddr_in6 *)&b)->sin6_scope_id = 2;
+	ck_assert_int_eq(ntp_sockaddr_eq((struct sockaddr *)&a,
+	    (struct sockaddr *)&b), 1);
+}
+END_TEST
+
+/* Equal addresses hash alike whatever their padding holds. */
+START_TEST(test_sockaddr_hash_of_equal)
+{
+	const struct eq_vec *v = &eq_vecs[_i];
+	struct sockaddr_storage a, b;
+
+	mk(&a, v->fa, v->a, v->pa);
+	mk(&b, v->fb, v->b, v->pb);
+	memset((char *)&b + sizeof(struct sockaddr_in6), 0x77,
+	    sizeof(b) - sizeof(struct sockaddr_in6));
+	if (v->eq)
+		ck_assert_uint_eq(ntp_sockaddr_hash((struct sockaddr *)&a),
+		    ntp_sockaddr_hash((struct sockaddr *)&b));
+}
+END_TEST
+
+START_TEST(test_sockaddr_unmap)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(struct sockaddr_in6);
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
+
+	mk(&a, AF_INET6, "::ffff:192.0.2.7", 123);
+	ntp_sockaddr_unmap(&a, &len);
+	ck_assert_int_eq(a.ss_family, AF_INET);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_in));
+	ck_assert_uint_eq(ntohl(a4->sin_addr.s_addr), 0xc0000207);
+	ck_assert_uint_eq(ntohs(a4->sin_port), 123);
+	/* Not mapped: left alone (::192.0.2.7 is v4-compatible, not mapped). */
+	mk(&a, AF_INET6, "::192.0.2.7", 123);
+	len = sizeof(struct sockaddr_in6);
+	ntp_sockaddr_unmap(&a, &len);
+	ck_assert_int_eq(a.ss_family, AF_INET6);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_in6));
+	mk(&a, AF_INET, "192.0.2.7", 123);
+	len = sizeof(struct sockaddr_in);
+	ntp_sockaddr_unmap(&a, &len);
+	ck_assert_int_eq(a.ss_family, AF_INET);
+}
+END_TEST
+
+/* Numeric text, with the scope of a link-local address (1 is lo). */
+START_TEST(test_sockaddr_str)
+{
+	struct sockaddr_storage a;
+	char buf[NTP_ADDRSTRLEN];
+
+	mk(&a, AF_INET, "192.0.2.7", 123);
+	ck_assert_str_eq(ntp_sockaddr_str((struct sockaddr *)&a,
+	    sizeof(struct sockaddr_in), buf, sizeof(buf)), "192.0.2.7");
+	mk(&a, AF_INET6, "fe80::2", 123);
+	((struct sockaddr_in6 *)&a)->sin6_scope_id = 1;
+	ck_assert_str_eq(ntp_sockaddr_str((struct sockaddr *)&a,
+	    sizeof(struct sockaddr_in6), buf, sizeof(buf)), "fe80::2%lo");
+	mk(&a, AF_INET6, "2001:db8::1", 123);
+	ck_assert_str_eq(ntp_sockaddr_str((struct sockaddr *)&a,
+	    sizeof(struct sockaddr_in6), buf, sizeof(buf)), "2001:db8::1");
+	mk(&a, AF_UNIX, "/tmp/x", 0);
+	ck_assert_str_eq(ntp_sockaddr_str((struct sockaddr *)&a,
+	    sizeof(a), buf, sizeof(buf)), "?");
+	/* Too small for the text: "?" rather than a cut address. */
+	mk(&a, AF_INET6, "2001:db8::1", 123);
+	ck_assert_str_eq(ntp_sockaddr_str((struct sockaddr *)&a,
+	    sizeof(struct sockaddr_in6), buf, 5), "?");
+}
+END_TEST
+
+/*
+ * An error-queue message as the kernel builds it: the looped-back
+ * datagram (here behind 42 bytes of Ethernet, IPv4 and UDP headers) and
+ * the SCM_TIMESTAMPING + IP_RECVERR control messages.
+ */
+struct errq {
+	unsigned char	data[256];
+	union {
+		char		buf[256];
+		struct cmsghdr	align;
+	} ctl;
+	struct iovec	iov;
+	struct msghdr	msg;
+	size_t		n;
+};
+
+static void
+mk_errq(struct errq *q, const unsigned char *pkt, size_t plen, time_t sec)
+{
+	struct cmsghdr *cm;
+	struct timespec ts[3];
+	struct sock_extended_err ee;
+
+	memset(q, 0, sizeof(*q));
+	memset(q->data, 0x45, 42);
+	memcpy(q->data + 42, pkt, plen);
+	q->n = 42 + plen;
+	q->iov.iov_base = q->data;
+	q->iov.iov_len = sizeof(q->data);
+	q->msg.msg_iov = &q->iov;
+	q->msg.msg_iovlen = 1;
+	q->msg.msg_control = q->ctl.buf;
+	q->msg.msg_controllen = CMSG_SPACE(sizeof(ts)) + CMSG_SPACE(sizeof(ee));
+	memset(ts, 0, sizeof(ts));
+	ts[0].tv_sec = sec;
+	ts[0].tv_nsec = sec != 0 ? 5 : 0;
+	cm = CMSG_FIRSTHDR(&q->msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_TIMESTAMPING;
+	cm->cmsg_len = CMSG_LEN(sizeof(ts));
+	memcpy(CMSG_DATA(cm), ts, sizeof(ts));
+	memset(&ee, 0, sizeof(ee));
+	ee.ee_errno = ENOMSG;
+	ee.ee_origin = SO_EE_ORIGIN_TIMESTAMPING;
+	cm = CMSG_NXTHDR(&q->msg, cm);
+	cm->cmsg_level = SOL_IP;
+	cm->cmsg_type = IP_RECVERR;
+	cm->cmsg_len = CMSG_LEN(sizeof(ee));
+	memcpy(CMSG_DATA(cm), &ee, sizeof(ee));
+}
+
+/*
+ * A late stamp: request 1's stamp is still queued when request 2 has
+ * been sent, and it lies inside request 2's send window (the old match
+ * by time took it as request 2's T1).  Matched by content, it is refused
+ * for request 2, and request 2's own stamp is taken.
+ */
+START_TEST(test_tx_stamp_late_not_taken)
+{
+	unsigned char req1[48], req2[48];
+	struct errq late, own;
+	struct timespec ts;
+
+	memset(req1, 0, sizeof(req1));
+	memset(req2, 0, sizeof(req2));
+	req1[0] = req2[0] = 0x23;
+	memcpy(req1 + 40, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+	memcpy(req2 + 40, "\x11\x22\x33\x44\x55\x66\x77\x89", 8);
+	mk_errq(&late, req1, sizeof(req1), 2000);	/* inside the window */
+	mk_errq(&own, req2, sizeof(req2), 2001);
+	ck_assert_int_eq(ntp_tx_stamp_match(&late.msg, late.n, req2,
+	    sizeof(req2), &ts), -1);
+	ck_assert_int_eq(ntp_tx_stamp_match(&own.msg, own.n, req2,
+	    sizeof(req2), &ts), 0);
+	ck_assert_int_eq(ts.tv_sec, 2001);
+	ck_assert_int_eq(ts.tv_nsec, 5);
+	/* And the late one is request 1's, whenever it is read. */
+	ck_assert_int_eq(ntp_tx_stamp_match(&late.msg, late.n, req1,
+	    sizeof(req1), &ts), 0);
+	ck_assert_int_eq(ts.tv_sec, 2000);
+}
+END_TEST
+
+/* What is not a whole stamp of our datagram is never taken. */
+START_TEST(test_tx_stamp_refused)
+{
+	unsigned char req[48];
+	struct errq q;
+	struct timespec ts;
+
+	memset(req, 0xab, sizeof(req));
+	mk_errq(&q, req, sizeof(req), 2000);
+	q.msg.msg_flags = MSG_TRUNC;		/* data cut: tail unknown */
+	ck_assert_int_eq(ntp_tx_stamp_match(&q.msg, q.n, req, sizeof(req),
+	    &ts), -1);
+	mk_errq(&q, req, sizeof(req), 2000);	/* no payload came back */
+	ck_assert_int_eq(ntp_tx_stamp_match(&q.msg, 0, req, sizeof(req),
+	    &ts), -1);
+	mk_errq(&q, req, sizeof(req), 0);	/* a zero stamp */
+	ck_assert_int_eq(ntp_tx_stamp_match(&q.msg, q.n, req, sizeof(req),
+	    &ts), -1);
+	mk_errq(&q, req, sizeof(req), 2000);	/* not a timestamp report */
+	((struct sock_extended_err *)CMSG_DATA(CMSG_NXTHDR(&q.msg,
+	    CMSG_FIRSTHDR(&q.msg))))->ee_origin = SO_EE_ORIGIN_ICMP;
+	ck_assert_int_eq(ntp_tx_stamp_match(&q.msg, q.n, req, sizeof(req),
+	    &ts), -1);
+	mk_errq(&q, req, sizeof(req), 2000);	/* the good one */
+	ck_assert_int_eq(ntp_tx_stamp_match(&q.msg, q.n, req, sizeof(req),
+	    &ts), 0);
 }
 END_TEST
 
@@ -161,6 +362,12 @@ net_suite(void)
 	tcase_add_test(tc, test_sockaddr_eq_self);
 	tcase_add_test(tc, test_sockaddr_eq_ignores_the_rest);
 	tcase_add_test(tc, test_system_ops_present);
+	tcase_add_test(tc, test_sockaddr_eq_scope);
+	tcase_add_loop_test(tc, test_sockaddr_hash_of_equal, 0, N_EQ_VECS);
+	tcase_add_test(tc, test_sockaddr_unmap);
+	tcase_add_test(tc, test_sockaddr_str);
+	tcase_add_test(tc, test_tx_stamp_late_not_taken);
+	tcase_add_test(tc, test_tx_stamp_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

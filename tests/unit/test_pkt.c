@@ -5,8 +5,16 @@
  * Every decode goes through decode_exact(): a heap copy of exactly len
  * bytes, so that under ASan any read past len is caught.
  */
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
 #include <check.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,6 +549,75 @@ START_TEST(test_nonce_nonzero_distinct)
 }
 END_TEST
 
+/*
+ * getrandom() answering err, as a kernel whose generator is not seeded
+ * yet (EAGAIN, at boot) or one without the call (ENOSYS): a seccomp
+ * filter in this forked test process (Check's default fork mode).
+ */
+static void
+refuse_getrandom(int err)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getrandom, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO |
+		    ((unsigned)err & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog),
+	    0);
+}
+
+/* Without getrandom the nonce still comes, at once, distinct and not
+ * zero every time, in the same slot (the previous value is an input)
+ * and in different slots. */
+START_TEST(test_nonce_without_getrandom)
+{
+	static const int errs[] = { EAGAIN, ENOSYS };
+	ntp_ts_t v[64], slot = 0, prev;
+	size_t i, j;
+
+	refuse_getrandom(errs[_i]);
+	for (i = 0; i < 64; i++) {
+		ck_assert_int_eq(ntp_nonce(&v[i]), 0);
+		ck_assert_uint_ne(v[i], 0);
+		for (j = 0; j < i; j++)
+			ck_assert_uint_ne(v[i], v[j]);
+	}
+	for (i = 0; i < 64; i++) {
+		prev = slot;
+		ck_assert_int_eq(ntp_nonce(&slot), 0);
+		ck_assert_uint_ne(slot, prev);
+		ck_assert_uint_ne(slot, 0);
+	}
+}
+END_TEST
+
+/* The fallback is not a counter: its bits are spread (about half of
+ * the 64 bits differ between consecutive nonces, on average). */
+START_TEST(test_nonce_fallback_spreads_bits)
+{
+	ntp_ts_t a = 0, b;
+	unsigned total = 0;
+	int i;
+
+	refuse_getrandom(ENOSYS);
+	ck_assert_int_eq(ntp_nonce(&a), 0);
+	for (i = 0; i < 256; i++) {
+		b = a;
+		ck_assert_int_eq(ntp_nonce(&a), 0);
+		total += (unsigned)__builtin_popcountll(a ^ b);
+	}
+	/* 256 * 32 = 8192 expected; a counter or clock alone gives ~500. */
+	ck_assert_msg(total > 7000 && total < 9400, "bits flipped: %u",
+	    total);
+}
+END_TEST
+
 START_TEST(test_refid_is_ascii)
 {
 	ck_assert_int_eq(ntp_refid_is_ascii(0x52415445U), 1);	/* RATE */
@@ -625,6 +702,8 @@ pkt_suite(void)
 	tcase_add_test(tc, test_decode_one_ef_28_alone);
 	tcase_add_test(tc, test_decode_never_reads_past_len);
 	tcase_add_test(tc, test_nonce_nonzero_distinct);
+	tcase_add_loop_test(tc, test_nonce_without_getrandom, 0, 2);
+	tcase_add_test(tc, test_nonce_fallback_spreads_bits);
 	tcase_add_test(tc, test_refid_is_ascii);
 	tcase_add_test(tc, test_refid_str);
 	tcase_add_test(tc, test_refid_str_truncates);

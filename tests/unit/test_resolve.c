@@ -14,8 +14,10 @@
 
 #include <check.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ntp_resolve.h"
 #include "ntp_reason.h"
@@ -27,19 +29,22 @@ struct lit_vec {
 	int		family;		/* asked for */
 	int		got;		/* family of the address */
 	const char	*addrstr;	/* canonical text */
+	const char	*addr;		/* the address bytes, if not name */
 };
 
 static const struct lit_vec lit_vecs[] = {
-	{ "127.0.0.1", AF_UNSPEC, AF_INET, "127.0.0.1" },
-	{ "127.0.0.1", AF_INET, AF_INET, "127.0.0.1" },
-	{ "192.0.2.123", AF_UNSPEC, AF_INET, "192.0.2.123" },
-	{ "::1", AF_UNSPEC, AF_INET6, "::1" },
-	{ "::1", AF_INET6, AF_INET6, "::1" },
-	{ "2001:db8::1", AF_UNSPEC, AF_INET6, "2001:db8::1" },
+	{ "127.0.0.1", AF_UNSPEC, AF_INET, "127.0.0.1", NULL },
+	{ "127.0.0.1", AF_INET, AF_INET, "127.0.0.1", NULL },
+	{ "192.0.2.123", AF_UNSPEC, AF_INET, "192.0.2.123", NULL },
+	{ "::1", AF_UNSPEC, AF_INET6, "::1", NULL },
+	{ "::1", AF_INET6, AF_INET6, "::1", NULL },
+	{ "2001:db8::1", AF_UNSPEC, AF_INET6, "2001:db8::1", NULL },
 	{ "2001:0DB8:0000:0000:0000:0000:0000:0001", AF_UNSPEC, AF_INET6,
-	    "2001:db8::1" },
-	{ "0:0:0:0:0:0:0:1", AF_INET6, AF_INET6, "::1" },
-	{ "::ffff:192.0.2.1", AF_UNSPEC, AF_INET6, "::ffff:192.0.2.1" },
+	    "2001:db8::1", NULL },
+	{ "0:0:0:0:0:0:0:1", AF_INET6, AF_INET6, "::1", NULL },
+	{ "::ffff:192.0.2.1", AF_UNSPEC, AF_INET, "192.0.2.1", "192.0.2.1" },
+	{ "::ffff:192.0.2.1", AF_INET6, AF_INET6, "::ffff:192.0.2.1", NULL },
+	{ "fe80::2%1", AF_UNSPEC, AF_INET6, "fe80::2%lo", "fe80::2" },
 };
 #define N_LIT_VECS	((int)(sizeof(lit_vecs) / sizeof(lit_vecs[0])))
 
@@ -90,7 +95,7 @@ START_TEST(test_literal_one_server)
 	ck_assert_ptr_eq(srv[0].host, names[0]);
 	ck_assert_int_eq(srv[0].addr.ss_family, v->got);
 	ck_assert_str_eq(srv[0].addrstr, v->addrstr);
-	assert_addr(&srv[0], v->name);
+	assert_addr(&srv[0], v->addr != NULL ? v->addr : v->name);
 	assert_fresh(&srv[0]);
 	ntp_servers_free(srv, n);
 }
@@ -190,17 +195,79 @@ START_TEST(test_duplicates_kept_once)
 }
 END_TEST
 
-/* Same address, different family of text: v4 and v4-mapped v6 differ. */
-START_TEST(test_mapped_is_not_duplicate)
+/* A v4-mapped address is the IPv4 one: one server, asked over IPv4
+ * (which also works on a host without IPv6), in either order. */
+START_TEST(test_mapped_is_duplicate)
 {
-	const char *names[] = { "192.0.2.1", "::ffff:192.0.2.1" };
+	const char *names[] = { "192.0.2.1", "::ffff:192.0.2.1",
+	    "::ffff:192.0.2.9", "192.0.2.9" };
 	struct ntp_server *srv = NULL;
 	size_t n = 0;
 
-	ck_assert_int_eq(ntp_resolve(names, 2, AF_UNSPEC, WAIT, &srv, &n), 0);
+	ck_assert_int_eq(ntp_resolve(names, 4, AF_UNSPEC, WAIT, &srv, &n), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(srv[0].addr.ss_family, AF_INET);
-	ck_assert_int_eq(srv[1].addr.ss_family, AF_INET6);
+	ck_assert_ptr_eq(srv[0].host, names[0]);
+	ck_assert_str_eq(srv[0].addrstr, "192.0.2.1");
+	ck_assert_int_eq(srv[1].addr.ss_family, AF_INET);
+	ck_assert_uint_eq(srv[1].addrlen, sizeof(struct sockaddr_in));
+	ck_assert_ptr_eq(srv[1].host, names[2]);
+	ck_assert_str_eq(srv[1].addrstr, "192.0.2.9");
+	ntp_servers_free(srv, n);
+}
+END_TEST
+
+/* Link-local: the same address on two interfaces is two servers, each
+ * named with its scope; the same scope twice is one.  Interfaces by
+ * number (1 is lo in any network namespace) so no name lookup is needed. */
+START_TEST(test_scopes_are_distinct)
+{
+	const char *names[] = { "fe80::2%1", "fe80::2%2", "fe80::2%lo",
+	    "fe80::2" };
+	struct ntp_server *srv = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(ntp_resolve(names, 4, AF_UNSPEC, WAIT, &srv, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(srv[0].addrstr, "fe80::2%lo");
+	ck_assert_uint_eq(((struct sockaddr_in6 *)&srv[0].addr)->sin6_scope_id,
+	    1);
+	ck_assert_uint_eq(((struct sockaddr_in6 *)&srv[1].addr)->sin6_scope_id,
+	    2);
+	ck_assert_ptr_eq(srv[2].host, names[3]);
+	ck_assert_str_eq(srv[2].addrstr, "fe80::2");
+	ntp_servers_free(srv, n);
+}
+END_TEST
+
+/* 50 000 distinct literals and each again: every duplicate merged, order
+ * kept, and in near-linear time (the old pairwise check took 7 s of CPU
+ * for this; a generous bound, far above the hash set's milliseconds). */
+START_TEST(test_many_duplicates_fast)
+{
+	enum { N = 50000 };
+	static char text[2 * N][24];
+	static const char *names[2 * N];
+	struct ntp_server *srv = NULL;
+	struct timespec a, b;
+	size_t n = 0, i;
+	double cpu;
+
+	for (i = 0; i < 2 * N; i++) {
+		snprintf(text[i], sizeof(text[i]), i % 2 ? "::ffff:127.%zu.%zu.%zu"
+		    : "127.%zu.%zu.%zu", 1 + (i / 2) / 65536,
+		    ((i / 2) / 256) % 256, (i / 2) % 256);
+		names[i] = text[i];
+	}
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	ck_assert_int_eq(ntp_resolve(names, 2 * N, AF_UNSPEC, WAIT, &srv, &n),
+	    0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	ck_assert_uint_eq(n, N);
+	for (i = 0; i < N; i++)
+		ck_assert_ptr_eq(srv[i].host, names[2 * i]);
+	cpu = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	ck_assert_msg(cpu < 2.0, "50 000 names took %.3f s of CPU", cpu);
 	ntp_servers_free(srv, n);
 }
 END_TEST
@@ -229,7 +296,9 @@ resolve_suite(void)
 	tcase_add_loop_test(tc, test_wrong_family_fails, 0, N_FAM_VECS);
 	tcase_add_test(tc, test_order_kept_with_failure);
 	tcase_add_test(tc, test_duplicates_kept_once);
-	tcase_add_test(tc, test_mapped_is_not_duplicate);
+	tcase_add_test(tc, test_mapped_is_duplicate);
+	tcase_add_test(tc, test_scopes_are_distinct);
+	tcase_add_test(tc, test_many_duplicates_fast);
 	tcase_add_test(tc, test_no_names);
 	suite_add_tcase(s, tc);
 	return s;
