@@ -45,9 +45,15 @@ ntp_offset_resolve(int64_t offset_fx, const struct timespec *t4_local,
 
 	if (t4_local->tv_sec < 0 || t4_local->tv_sec > NTP_LOCAL_MAX_SEC)
 		return NTP_R_DELAY;
-	/* The window [pivot - 2^31 s, pivot + 2^31 s) of the era rule. */
-	lo = ntp_era_pivot(t4_local) * NTP_NS_PER_SEC - era / 2;
+	/*
+	 * The window [pivot - 2^31 s, pivot + 2^31 s) of the era rule, the
+	 * pivot taken to the ns (the local clock unless before the build).
+	 */
 	loc = ntp_timespec_to_ns(t4_local);
+	lo = ntp_era_pivot(t4_local) * NTP_NS_PER_SEC;
+	if (loc > lo)
+		lo = loc;
+	lo -= era / 2;
 	target = loc + ntp_fx_to_ns(offset_fx);
 	while (target < lo)
 		target += era;

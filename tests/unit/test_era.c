@@ -80,6 +80,9 @@ assert_in_window(const struct ntp_sample *s, const struct timespec *t4,
 {
 	int64_t loc = ntp_timespec_to_ns(t4);
 	int64_t pivot = ntp_era_pivot(t4) * NS;
+
+	if (loc > pivot)		/* the pivot to the ns */
+		pivot = loc;
 	int64_t target = loc + s->offset_ns, d;
 
 	ck_assert_msg(target >= pivot - ERA_NS / 2 &&
@@ -153,8 +156,8 @@ END_TEST
 /* ntp_offset_resolve at the two edges of the window. */
 START_TEST(test_era_window_edges)
 {
-	struct timespec t4 = { 2000000000, 0 }, t4b = { 2000000000, 1 };
-	int64_t off;
+	struct timespec t4 = { 2000000000, 250000000 }, early = { 86400, 0 };
+	int64_t off, build = ntp_build_epoch() * NS;
 
 	/* target = pivot + 2^31 s - 2^-32 s: kept. */
 	ck_assert_int_eq(ntp_offset_resolve(INT64_MAX, &t4, &off), 0);
@@ -162,9 +165,16 @@ START_TEST(test_era_window_edges)
 	/* target = pivot - 2^31 s: the lower edge is in. */
 	ck_assert_int_eq(ntp_offset_resolve(INT64_MIN, &t4, &off), 0);
 	ck_assert_int_eq(off, -HALF_S * NS);
-	/* 1 ns later the same offset reaches pivot + 2^31 s: one era back. */
-	ck_assert_int_eq(ntp_offset_resolve(INT64_MAX, &t4b, &off), 0);
-	ck_assert_int_eq(off, -HALF_S * NS - 1);
+	/*
+	 * A 1970 clock: the pivot is the build date.  An offset that puts
+	 * the target 1 s past build + 2^31 s goes one era back.
+	 */
+	ck_assert_int_eq(ntp_offset_resolve((int64_t)((uint64_t)(build / NS +
+	    HALF_S + 1 - 86400) << 32), &early, &off), 0);
+	ck_assert_int_eq(86400 * NS + off, build + (HALF_S + 1) * NS - ERA_NS);
+	ck_assert_int_eq(ntp_offset_resolve((int64_t)((uint64_t)(build / NS +
+	    HALF_S - 1 - 86400) << 32), &early, &off), 0);
+	ck_assert_int_eq(86400 * NS + off, build + (HALF_S - 1) * NS);
 }
 END_TEST
 
