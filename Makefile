@@ -105,7 +105,6 @@ bench: $(PROGS) $(TESTD)
 # input saved as build-fuzz/crash-<target>-*.
 FUZZ_CC	?= clang
 FUZZ_TIME ?= 60
-FUZZ_JOBS ?= 1
 FZ	= build-fuzz
 FUZZ_TARGETS = reply kod parse json
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -132,7 +131,6 @@ fuzz: $(FUZZ_BINS)
 		mkdir -p $(FZ)/corpus/$$t || exit 1; \
 		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
 		$(FZ)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-		    -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 		    -artifact_prefix=$(FZ)/crash-$$t- \
 		    $(FZ)/corpus/$$t fuzz/corpus/$$t 2>$(FZ)/fuzz_$$t.log || \
 		    { tail -n 40 $(FZ)/fuzz_$$t.log; exit 1; }; \
