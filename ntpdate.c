@@ -467,7 +467,7 @@ finish_stdout(const struct out *out, int guard, int rc)
 	if (err == 0)
 		return rc;
 	say(out, LOG_ERR, "cannot write to standard output: %s",
-	    err == EBADF ? "it is closed" : strerror(err));
+	    err == EBADF ? "it is closed" : ntp_file_strerror(err));
 	return 1;
 }
 

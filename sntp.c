@@ -785,7 +785,8 @@ close_log(struct run *r)
 
 	if (r->log == NULL || (err = ntp_file_close(r->log)) == 0)
 		return;
-	msg("log file %s: cannot write: %s", r->o->logfile, strerror(err));
+	msg("log file %s: cannot write: %s", r->o->logfile,
+	    ntp_file_strerror(err));
 	r->write_failed = 1;
 }
 
@@ -824,7 +825,7 @@ finish_stdout(int guard, int rc)
 	if (err == 0)
 		return rc;
 	msg("cannot write to standard output: %s",
-	    err == EBADF ? "it is closed" : strerror(err));
+	    err == EBADF ? "it is closed" : ntp_file_strerror(err));
 	return 1;
 }
 

@@ -17,6 +17,8 @@ ntp_file_strerror(int err)
 {
 	if (err == NTP_FILE_ENOTREG)
 		return "not a regular file";
+	if (err == NTP_FILE_EWRITE)
+		return "a write failed";
 	if (err == ELOOP)
 		return "is a symbolic link; not followed";
 	return strerror(err);
@@ -97,7 +99,7 @@ ntp_file_append(const char *path, int *err)
 
 /*
  * An error seen by an earlier write has left only the stream's error flag
- * (its errno is long gone): EIO stands for it.
+ * (its errno is long gone): NTP_FILE_EWRITE stands for it.
  */
 int
 ntp_file_close(FILE *f)
@@ -108,7 +110,7 @@ ntp_file_close(FILE *f)
 	if (fflush(f) != 0)
 		err = errno != 0 ? errno : EIO;
 	else if (ferror(f))
-		err = EIO;
+		err = NTP_FILE_EWRITE;
 	if (fclose(f) != 0 && err == 0)
 		err = errno != 0 ? errno : EIO;
 	return err;

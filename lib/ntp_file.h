@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #define NTP_FILE_ENOTREG	(-1)	/* error: not a regular file */
+#define NTP_FILE_EWRITE		(-2)	/* error: an earlier write failed */
 
 /* Bits of ntp_stdio_guard()'s result: which standard fds were closed. */
 #define NTP_STDIN_CLOSED	0x1
@@ -25,8 +26,9 @@
 int	ntp_stdio_guard(void);
 
 /*
- * Flush and close stdout: 0, or the errno value of the first write error
- * (EBADF when it was closed from the start, per the guard's bits).
+ * Flush and close stdout: 0, or the errno value of the write error
+ * (NTP_FILE_EWRITE when only the stream's error flag tells of it; EBADF
+ * when it was closed from the start, per the guard's bits).
  */
 int	ntp_stdout_close(int guard);
 
@@ -38,7 +40,10 @@ int	ntp_stdout_close(int guard);
  */
 FILE	*ntp_file_append(const char *path, int *err);
 
-/* Close a stream opened for writing: 0, or the errno value of an error. */
+/*
+ * Close a stream opened for writing: 0, or the errno value of an error
+ * (NTP_FILE_EWRITE when an earlier write failed and its errno is gone).
+ */
 int	ntp_file_close(FILE *f);
 
 /* Text for an error from the functions above; never NULL. */
