@@ -1,10 +1,11 @@
 /*
  * libFuzzer target: the KoD database loader.  The input is the file.
  *
- * Invariants: every entry loaded is valid (an address ntp_kod_add takes,
- * a 1 to 4 character code, a time within the freshness window), at most
- * NTP_KOD_MAXENTRIES and no address twice; saving and loading again keeps
- * every entry, and the saved file loads the same a third time.
+ * Invariants: a file that is refused (not a KoD database, too big) gives
+ * an empty, disabled database that is never written; every entry loaded
+ * is valid (an address ntp_kod_add takes, a 1 to 4 character code, a time
+ * within the freshness window), at most NTP_KOD_MAXENTRIES and no address
+ * twice; saving and loading again keeps every entry.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -96,7 +97,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "%s/kod", dir);
 	put_file(path, data, size);
 	if (ntp_kod_load(&db, path, NOW, &err) != 0) {
-		REQUIRE(db.n == 0);
+		REQUIRE(db.n == 0 && db.disabled);
+		REQUIRE(err == NTP_KOD_EFOREIGN || err == NTP_KOD_ETOOBIG);
+		/* Refused: a kiss is not written over it. */
+		REQUIRE(ntp_kod_add(&db, "192.0.2.1", NOW, "DENY", &err) == 0);
+		REQUIRE(ntp_kod_save(&db, NOW, &err) == 0);
+		REQUIRE(ntp_kod_lookup(&db, "192.0.2.1") == NULL);
 		ntp_kod_free(&db);
 		return 0;
 	}
