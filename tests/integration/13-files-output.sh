@@ -5,6 +5,7 @@
 #   text file are left alone though a server sends DENY; a warning each.
 # - sntp -l: a symlink is not followed, a FIFO without a reader not waited
 #   on; the run says so and fails.
+# - a full disk: the log and the KoD database not written, said, exit 1.
 # - ntpdate -q and sntp -j with stdout on /dev/full or closed: a message
 #   and exit 1, not a silent 0.
 # - host names with escape sequences, CR and 8-bit bytes are printed
@@ -66,6 +67,26 @@ rc_is logfifo 1
 ntpt_assert_match "^sntp: log file ${F//./\\.}/fifo: cannot open: not a regular file\$" \
     "$(err logfifo)" "-l fifo: message"
 ntpt_assert_match ' 127\.0\.0\.1 ' "$(out logfifo)" "-l fifo: result"
+
+# --- A full disk (a 64 KiB tmpfs in this mount namespace, filled up): the
+# log and the KoD database cannot be written; said, and the run fails.
+if mkdir "$F/full" && mount -t tmpfs -o size=64k tmpfs "$F/full" 2>/dev/null
+then
+	ntpt_atexit "umount '$F/full'"
+	dd if=/dev/zero of="$F/full/filler" bs=4k 2>/dev/null
+	sn logfull -l "$F/full/log" 127.0.0.1
+	sn kodfull -K "$F/full/kod" 127.0.0.1 127.0.0.2
+	sn_wait
+	rc_is logfull 1
+	ntpt_assert_match "^sntp: log file ${F//./\\.}/full/log: cannot write: (No space left on device|a write failed)\$" \
+	    "$(err logfull)" "-l full disk: message"
+	rc_is kodfull 1
+	ntpt_assert_match "^sntp: KoD database ${F//./\\.}/full/kod: cannot write: No space left on device" \
+	    "$(err kodfull)" "-K full disk: message"
+	ntpt_assert_match ' 127\.0\.0\.1 ' "$(out kodfull)" "-K full disk: result"
+else
+	echo "note: cannot mount a tmpfs here; full-disk case not run" >&2
+fi
 
 # --- stdout on /dev/full, or closed.
 ndx qfull bash -c "exec '$ND' -q 127.0.0.1 >/dev/full"
