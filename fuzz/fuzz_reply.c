@@ -71,6 +71,23 @@ check_accepted(const struct ntp_pkt *p, ntp_ts_t nonce,
 	REQUIRE(age >= 0 && age <= l->maxrefage);
 }
 
+/*
+ * The offset is theta = (T3 - T4) + delta/2 modulo 2^32 s, worked out
+ * here in 128 bits from the sample's own stamps, to within 2 ns.
+ */
+static void
+check_theta(const struct ntp_sample *s)
+{
+	__int128 b = (int64_t)(s->t3 - s->t4);
+	__int128 delta = (__int128)(int64_t)(s->t4 - s->t1) -
+	    (int64_t)(s->t3 - s->t2);
+	__int128 theta_ns, d, era = (__int128)NTP_ERA_SECONDS * NS;
+
+	theta_ns = (2 * b + delta) * NS / 2 / ((__int128)1 << 32);
+	d = ((s->offset_ns - theta_ns) % era + era) % era;
+	REQUIRE(d <= 2 || d >= era - 2);
+}
+
 /* What ntp_sample_make() promises for a sample. */
 static void
 check_sample(const struct ntp_sample *s, const struct timespec *t4,
@@ -87,6 +104,7 @@ check_sample(const struct ntp_sample *s, const struct timespec *t4,
 	REQUIRE(isfinite(s->offset) && isfinite(s->rootdist));
 	target = loc + s->offset_ns;
 	REQUIRE(target >= pivot - HALF_ERA_NS && target < pivot + HALF_ERA_NS);
+	check_theta(s);
 	if (ntp_check_sample(s, l) == 0)
 		REQUIRE(s->rootdist <= l->maxdist);
 }
