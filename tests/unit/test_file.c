@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <check.h>
 #include <errno.h>
@@ -157,6 +158,54 @@ START_TEST(test_close_reports_write_error)
 }
 END_TEST
 
+/* ---- ntp_stdio_guard, ntp_stdout_close ------------------------------- */
+
+/*
+ * In a child with stdout closed: the guard fills fd 1 with /dev/full (so
+ * no socket can take it), says so, and closing stdout after a write
+ * reports EBADF ("it is closed").  The child's exit status carries the
+ * verdict: 0 when every step held.
+ */
+START_TEST(test_guard_fills_closed_stdout)
+{
+	struct stat st, full;
+	pid_t pid;
+	int status, bits;
+
+	ck_assert_int_eq(stat("/dev/full", &full), 0);
+	fflush(stdout);
+	ck_assert_int_ge(pid = fork(), 0);
+	if (pid == 0) {
+		close(1);
+		bits = ntp_stdio_guard();
+		if (!(bits & NTP_STDOUT_CLOSED))
+			_exit(1);
+		if (fstat(1, &st) != 0 || st.st_rdev != full.st_rdev)
+			_exit(2);
+		printf("lost\n");
+		_exit(ntp_stdout_close(bits) == EBADF ? 0 : 3);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+/* stdout open: the guard leaves it and does not call it closed. */
+START_TEST(test_guard_leaves_open_fds)
+{
+	pid_t pid;
+	int status;
+
+	ck_assert_int_ge(pid = fork(), 0);
+	if (pid == 0)
+		_exit(ntp_stdio_guard() & NTP_STDOUT_CLOSED ? 1 : 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 static Suite *
 file_suite(void)
 {
@@ -174,6 +223,8 @@ file_suite(void)
 	tcase_add_test(file, test_append_refuses_fifo_without_waiting);
 	tcase_add_test(file, test_append_refuses_devices);
 	tcase_add_test(file, test_close_reports_write_error);
+	tcase_add_test(file, test_guard_fills_closed_stdout);
+	tcase_add_test(file, test_guard_leaves_open_fds);
 	suite_add_tcase(s, file);
 	return s;
 }
