@@ -260,6 +260,17 @@ is_devnull(const char *path, const struct stat *st)
 	    S_ISCHR(dn.st_mode) && dn.st_rdev == st->st_rdev;
 }
 
+/* The file that was read, so that a save can tell if it was replaced. */
+static void
+note_file(struct ntp_kod_db *db, const struct stat *st)
+{
+	db->existed = 1;
+	db->dev = st->st_dev;
+	db->ino = st->st_ino;
+	db->size = st->st_size;
+	db->mtime = st->st_mtim;
+}
+
 /*
  * Open path for reading: an fd, or -1 with *err (0: nothing to read).  A
  * symbolic link is not followed, a FIFO not waited on.
@@ -291,11 +302,7 @@ open_db(struct ntp_kod_db *db, int *err)
 		close(fd);
 		return -1;
 	}
-	db->existed = 1;
-	db->dev = st.st_dev;
-	db->ino = st.st_ino;
-	db->size = st.st_size;
-	db->mtime = st.st_mtim;
+	note_file(db, &st);
 	return fd;
 }
 
@@ -442,13 +449,8 @@ remember(struct ntp_kod_db *db)
 {
 	struct stat st;
 
-	if (lstat(db->path, &st) != 0)
-		return;
-	db->existed = 1;
-	db->dev = st.st_dev;
-	db->ino = st.st_ino;
-	db->size = st.st_size;
-	db->mtime = st.st_mtim;
+	if (lstat(db->path, &st) == 0)
+		note_file(db, &st);
 }
 
 /*
