@@ -5,8 +5,8 @@
  * the rest is the key (up to the first 0xfe) and the value text.
  *
  * Invariants: the object is valid JSON by RFC 8259 (checked by a strict
- * parser below: strings of valid UTF-8 with no raw control byte, known
- * escapes only, numbers by the grammar); a key or string value of plain
+ * parser below: strings of valid UTF-8 with no raw control byte, C0 or
+ * C1, known escapes only, numbers by the grammar); a key or string value of plain
  * printable ASCII reads back unchanged; ntp_json_escape cut to any size
  * gives a NUL-terminated prefix of the whole escape, never cut inside an
  * escape, and returns the whole length.
@@ -72,6 +72,8 @@ parse_string(const char **p, char *out, size_t outlen)
 			continue;
 		}
 		REQUIRE((n = utf8(s)) != 0);
+		/* No raw C1 control (a terminal takes U+009B as CSI). */
+		REQUIRE(!(s[0] == 0xc2 && s[1] < 0xa0));
 		out[k < outlen - 1 ? k++ : k] = (char)*s;
 		s += n;
 	}
