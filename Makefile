@@ -1,6 +1,6 @@
 # ntpc: ntpdate and sntp over a small NTP client library.
 # Targets: all, check, check-unit, check-integration, sanitize-check,
-#          lint, install, uninstall, clean, demo, bench.
+#          lint, install, uninstall, clean, demo, bench, fuzz, fuzz-smoke.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -98,6 +98,48 @@ demo: $(PROGS) $(TESTD)
 bench: $(PROGS) $(TESTD)
 	@NTPT_BUILD=$(abspath $(B)) bash bench/run.sh
 
+# libFuzzer targets (clang), built with ASan + UBSan in build-fuzz/.
+# make fuzz FUZZ_TIME=N runs each for N seconds on the seeds in
+# fuzz/corpus/<target>/ (new inputs go to build-fuzz/corpus/<target>/);
+# fuzz-smoke is the short run CI does.  A crash stops the run with the
+# input saved as build-fuzz/crash-<target>-*.
+FUZZ_CC	?= clang
+FUZZ_TIME ?= 60
+FZ	= build-fuzz
+FUZZ_TARGETS = reply kod parse json esc
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -std=c11 -Wall -Wextra -D_GNU_SOURCE -D_TIME_BITS=64 \
+	      -D_FILE_OFFSET_BITS=64 -DNTPC_VERSION='"$(VERSION)"' -Ilib \
+	      $(filter -DNTPC_BUILD_EPOCH=%,$(CPPFLAGS)) $(FUZZ_SAN) -MMD -MP
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FZ)/%.o)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
+
+$(FZ)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FZ)/libntpc.a: $(FUZZ_LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(FZ)/fuzz_%: fuzz/fuzz_%.c $(FZ)/libntpc.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FZ)/libntpc.a -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FZ)/corpus/$$t || exit 1; \
+		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+		$(FZ)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		    -artifact_prefix=$(FZ)/crash-$$t- \
+		    $(FZ)/corpus/$$t fuzz/corpus/$$t 2>$(FZ)/fuzz_$$t.log || \
+		    { tail -n 40 $(FZ)/fuzz_$$t.log; exit 1; }; \
+		grep -E '^stat::number_of_executed_units' $(FZ)/fuzz_$$t.log; \
+	done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_TIME=20
+
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
@@ -113,11 +155,12 @@ uninstall:
 clean:
 	rm -f $(PROGS) $(TESTD) $(LIB) $(UNIT_BIN)
 	find . -name '*.[od]' -not -path './.git/*' -delete
-	rm -rf build-asan
+	rm -rf build-asan build-fuzz
 
 .PHONY: all check check-unit check-integration sanitize-check lint demo \
-	bench install uninstall clean
+	bench install uninstall clean fuzz fuzz-build fuzz-smoke
 
--include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)
+-include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d \
+    $(FZ)/lib/*.d $(FZ)/*.d)
 
 .SECONDARY:

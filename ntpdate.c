@@ -18,6 +18,8 @@
 
 #include "ntp_clock.h"
 #include "ntp_engine.h"
+#include "ntp_esc.h"
+#include "ntp_file.h"
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
@@ -26,6 +28,7 @@
 #define USAGE "usage: ntpdate [-46bBdqsuv] [-a key#] [-e delay] " \
 	"[-k file] [-p samples] [-o version#] [-t timeo] server ..."
 #define RESOLVE_TIMEOUT	5.0	/* s for all names together */
+#define NAME_SHOWN	255	/* bytes of a host name shown, escaped */
 
 struct options {
 	int		family;
@@ -212,18 +215,23 @@ static void
 report_resolve_failures(const struct out *out, const struct ntp_server *srv,
     size_t n)
 {
+	char name[NTP_ESC_SIZE(NAME_SHOWN)];
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (srv[i].reason == NTP_R_RESOLVE)
-			say(out, LOG_ERR, "Error resolving %s: %s", srv[i].host,
+			say(out, LOG_ERR, "Error resolving %s: %s",
+			    ntp_esc(name, sizeof(name), srv[i].host),
 			    srv[i].detail);
 }
 
+/* The address, or the name (escaped) when it did not resolve. */
 static const char *
-server_name(const struct ntp_server *s)
+server_name(const struct ntp_server *s, char name[NTP_ESC_SIZE(NAME_SHOWN)])
 {
-	return s->addrlen != 0 ? s->addrstr : s->host;
+	if (s->addrlen != 0)
+		return s->addrstr;
+	return ntp_esc(name, NTP_ESC_SIZE(NAME_SHOWN), s->host);
 }
 
 static int
@@ -241,12 +249,13 @@ was_kissed(const struct ntp_server *s, int kod)
 static void
 report_kisses(const struct out *out, const struct ntp_server *srv, size_t n)
 {
+	char name[NTP_ESC_SIZE(NAME_SHOWN)];
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (was_kissed(&srv[i], NTP_R_KOD_RATE))
 			say(out, LOG_WARNING, "server %s: %s; not asking it "
-			    "again", server_name(&srv[i]),
+			    "again", server_name(&srv[i], name),
 			    ntp_strerror(NTP_R_KOD_RATE));
 }
 
@@ -254,7 +263,7 @@ static void
 report_reasons(const struct out *out, const struct ntp_server *srv, size_t n,
     const struct ntp_query_opts *qo, int skip_rate)
 {
-	char why[256];
+	char why[256], name[NTP_ESC_SIZE(NAME_SHOWN)];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -262,7 +271,7 @@ report_reasons(const struct out *out, const struct ntp_server *srv, size_t n,
 		    srv[i].reason == NTP_R_NOT_BEST ||
 		    (skip_rate && srv[i].reason == NTP_R_KOD_RATE))
 			continue;
-		say(out, LOG_ERR, "server %s: %s", server_name(&srv[i]),
+		say(out, LOG_ERR, "server %s: %s", server_name(&srv[i], name),
 		    ntp_server_why(&srv[i], qo, why, sizeof(why)));
 	}
 }
@@ -307,10 +316,10 @@ dump_server(const struct ntp_server *s, const struct ntp_query_opts *qo)
 {
 	const struct ntp_sample *b = ntp_server_best(s);
 	const struct ntp_pkt *p = &s->last;
-	char ref[32], why[256];
+	char ref[32], why[256], name[NTP_ESC_SIZE(NAME_SHOWN)];
 	size_t i;
 
-	printf("server %s, port %d\n", server_name(s), NTP_PORT);
+	printf("server %s, port %d\n", server_name(s, name), NTP_PORT);
 	printf("stratum %d, precision %d, leap %d%d, trust 000\n", p->stratum,
 	    p->precision, p->leap >> 1, p->leap & 1);
 	printf("refid [%s], root delay %.6f, root dispersion %.6f\n",
@@ -456,6 +465,19 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	return apply(out, o, &srv[chosen], &sel);
 }
 
+/* Output that could not be written is a failure, said on stderr. */
+static int
+finish_stdout(const struct out *out, int guard, int rc)
+{
+	int err = ntp_stdout_close(guard);
+
+	if (err == 0)
+		return rc;
+	say(out, LOG_ERR, "cannot write to standard output: %s",
+	    err == EBADF ? "it is closed" : ntp_file_strerror(err));
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -463,8 +485,9 @@ main(int argc, char **argv)
 	struct out out;
 	struct ntp_server *srv;
 	size_t n;
-	int rc;
+	int rc, guard;
 
+	guard = ntp_stdio_guard();
 	parse_args(&o, argc, argv);
 	out.pid = (long)getpid();
 	out.use_syslog = o.use_syslog && syslog_available();
@@ -489,5 +512,5 @@ main(int argc, char **argv)
 		rc = run(&out, &o, srv, n);
 	}
 	ntp_servers_free(srv, n);
-	return rc;
+	return finish_stdout(&out, guard, rc);
 }

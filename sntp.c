@@ -20,6 +20,8 @@
 
 #include "ntp_clock.h"
 #include "ntp_engine.h"
+#include "ntp_esc.h"
+#include "ntp_file.h"
 #include "ntp_json.h"
 #include "ntp_kod.h"
 #include "ntp_parse.h"
@@ -78,11 +80,13 @@ struct run {
 	struct ntp_kod_db kod;
 	const char	*adjusted;	/* "step", "slew" or NULL */
 	const char	*error;		/* run-level failure, for JSON */
+	int		write_failed;	/* the log or the KoD database */
 };
 
 static void msg(const char *, ...) __attribute__((format(printf, 1, 2)));
 static void usage_error(void) __attribute__((noreturn));
 static void info_exit(int) __attribute__((noreturn));
+static int finish_stdout(int, int);
 static void emit(const struct run *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -149,17 +153,11 @@ usage_error(void)
 	exit(EX_USAGE);
 }
 
-/* A name from the command line, fit for a terminal: controls as '?'. */
+/* A name from outside, fit for a terminal: control and 8-bit escaped. */
 static const char *
 clean(const char *s, char *buf, size_t len)
 {
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
-		    '?' : s[i];
-	buf[i] = '\0';
-	return buf;
+	return ntp_esc(buf, len, s);
 }
 
 /* Options with a numeric value; 0, or -1 after saying what is wrong. */
@@ -220,7 +218,7 @@ info_exit(int version)
 		printf("sntp (ntpc) %s\n", NTPC_VERSION);
 	else
 		printf("%s\nSee sntp(1).\n", USAGE);
-	exit(0);
+	exit(finish_stdout(0, 0));
 }
 
 /* One option; 0, or -1 for a usage error. */
@@ -504,6 +502,7 @@ kod_record(struct run *r)
 			    &err);
 	if (err == 0 && ntp_kod_save(&r->kod, now, &err) == 0)
 		return;
+	r->write_failed = 1;
 	msg("KoD database %s: cannot write: %s%s", r->kod.path,
 	    ntp_kod_strerror(err), err == ENOENT ?
 	    " (does the directory exist?)" : "");
@@ -775,11 +774,28 @@ query(struct run *r)
 static void
 open_log(struct run *r)
 {
+	int err;
+
 	if (r->o->logfile == NULL)
 		return;
-	if ((r->log = fopen(r->o->logfile, "ae")) == NULL)
+	if ((r->log = ntp_file_append(r->o->logfile, &err)) == NULL) {
 		msg("log file %s: cannot open: %s", r->o->logfile,
-		    strerror(errno));
+		    ntp_file_strerror(err));
+		r->write_failed = 1;
+	}
+}
+
+/* The log's last write; a failure makes the run fail. */
+static void
+close_log(struct run *r)
+{
+	int err;
+
+	if (r->log == NULL || (err = ntp_file_close(r->log)) == 0)
+		return;
+	msg("log file %s: cannot write: %s", r->o->logfile,
+	    ntp_file_strerror(err));
+	r->write_failed = 1;
 }
 
 static int
@@ -804,17 +820,30 @@ sntp(const struct options *o)
 	}
 	free(r.cut);
 	ntp_servers_free(r.srv, r.n);
-	if (r.log != NULL)
-		fclose(r.log);
-	return rc;
+	close_log(&r);
+	return r.write_failed ? 1 : rc;
+}
+
+/* Output that could not be written is a failure, said on stderr. */
+static int
+finish_stdout(int guard, int rc)
+{
+	int err = ntp_stdout_close(guard);
+
+	if (err == 0)
+		return rc;
+	msg("cannot write to standard output: %s",
+	    err == EBADF ? "it is closed" : ntp_file_strerror(err));
+	return 1;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	int rc;
+	int rc, guard;
 
+	guard = ntp_stdio_guard();
 	parse_args(&o, argc, argv);
 	if (o.keyid >= 0) {
 		msg("authentication is not supported yet");
@@ -823,5 +852,5 @@ main(int argc, char **argv)
 		rc = sntp(&o);
 	}
 	free(o.hosts);
-	return rc;
+	return finish_stdout(guard, rc);
 }

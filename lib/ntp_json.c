@@ -105,7 +105,12 @@ ntp_json_escape(char *dst, size_t size, const char *src)
 				put(dst, size, &pos, &full, esc, strlen(esc));
 			else
 				put(dst, size, &pos, &full, (const char *)s, 1);
-		} else if ((n = utf8_len(s)) > 0) {
+		} else if ((n = utf8_len(s)) == 2 && s[0] == 0xc2 &&
+		    s[1] < 0xa0) {
+			/* C1 controls (U+0080..U+009F): CSI is one of them. */
+			snprintf(tmp, sizeof(tmp), "\\u%04x", s[1]);
+			put(dst, size, &pos, &full, tmp, 6);
+		} else if (n > 0) {
 			put(dst, size, &pos, &full, (const char *)s, n);
 		} else {
 			n = 1;

@@ -22,8 +22,9 @@ struct ntp_json {
  * dst of size bytes, NUL-terminated when size > 0, like snprintf: returns
  * the length of the whole escaped text, so a result >= size means it was
  * cut (never in the middle of an escape or a character).  Quotes,
- * backslashes, control characters and DEL are escaped; valid UTF-8 is
- * kept; a byte that is not part of valid UTF-8 becomes \ufffd.
+ * backslashes, control characters, DEL and the C1 controls U+0080..U+009F
+ * are escaped; other valid UTF-8 is kept; a byte that is not part of
+ * valid UTF-8 becomes \ufffd.
  */
 size_t	ntp_json_escape(char *dst, size_t size, const char *src);
 

@@ -23,9 +23,20 @@
 const char *
 ntp_kod_strerror(int err)
 {
-	if (err == NTP_KOD_ENOTREG)
-		return "not a regular file";
-	return strerror(err);
+	switch (err) {
+	case NTP_KOD_ENOTREG:
+		return "not a regular file; left alone";
+	case NTP_KOD_EFOREIGN:
+		return "not a KoD database; left alone";
+	case NTP_KOD_ETOOBIG:
+		return "larger than any KoD database; left alone";
+	case NTP_KOD_ECHANGED:
+		return "replaced by another file since it was read; left alone";
+	case ELOOP:
+		return "a symbolic link; not followed, left alone";
+	default:
+		return strerror(err);
+	}
 }
 
 /* A numeric IPv4 or IPv6 address, IPv6 optionally with a %scope. */
@@ -131,16 +142,19 @@ oldest(const struct ntp_kod_db *db)
 	return &db->e[k];
 }
 
-/* Insert e, or update the entry for its address when e is newer. */
+/*
+ * Insert e, or update the entry for its address: always when replace is
+ * set (a new kiss), else when e is newer (duplicate lines in the file).
+ */
 static int
-insert(struct ntp_kod_db *db, const struct ntp_kod_entry *e)
+insert(struct ntp_kod_db *db, const struct ntp_kod_entry *e, int replace)
 {
 	struct ntp_kod_entry *slot, *ne;
 
 	if ((slot = find(db, e->addr)) == NULL && db->n >= NTP_KOD_MAXENTRIES)
 		slot = oldest(db);
 	if (slot != NULL) {
-		if (e->when >= slot->when)
+		if (replace || e->when >= slot->when)
 			*slot = *e;
 		return 0;
 	}
@@ -156,41 +170,83 @@ insert(struct ntp_kod_db *db, const struct ntp_kod_entry *e)
 	return 0;
 }
 
-/*
- * One line into buf, without its newline.  *bad is set for a line that
- * is too long or holds a NUL (garbage either way).  Returns 0 at EOF.
- */
+/* A line with nothing but blanks, or a comment. */
 static int
-read_line(FILE *f, char *buf, size_t len, int *bad)
+is_blank_or_comment(const char *line)
 {
-	size_t k = 0;
-	int c;
-
-	*bad = 0;
-	while ((c = getc(f)) != EOF && c != '\n') {
-		if (c == '\0' || k + 1 >= len)
-			*bad = 1;
-		else
-			buf[k++] = (char)c;
-	}
-	buf[k] = '\0';
-	return c != EOF || k > 0 || *bad;
+	line += strspn(line, " \t\r");
+	return *line == '\0' || *line == '#';
 }
 
+/*
+ * The entries of the file's text (len bytes, NUL-terminated): a line too
+ * long or with a NUL is garbage.  Returns 0, ENOMEM, or NTP_KOD_EFOREIGN
+ * when nothing in it says it is a KoD database.
+ */
 static int
-read_entries(struct ntp_kod_db *db, FILE *f, int64_t now)
+parse_text(struct ntp_kod_db *db, const char *text, size_t len, int64_t now)
 {
 	char line[KOD_LINEMAX];
 	struct ntp_kod_entry e;
-	int bad;
+	const char *p = text, *end = text + len, *nl;
+	size_t n;
+	int ours, other = 0;
 
-	while (read_line(f, line, sizeof(line), &bad)) {
+	ours = strncmp(text, NTP_KOD_HEADER, strlen(NTP_KOD_HEADER)) == 0;
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n >= sizeof(line) || memchr(p, '\0', n) != NULL) {
+			other = 1;
+			continue;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (is_blank_or_comment(line))
+			continue;
 		memset(&e, 0, sizeof(e));
-		if (!bad && parse_line(line, &e) == 0 && fresh(e.when, now) &&
-		    insert(db, &e) != 0)
+		if (parse_line(line, &e) != 0) {
+			other = 1;
+			continue;
+		}
+		ours = 1;
+		if (fresh(e.when, now) && insert(db, &e, 0) != 0)
 			return ENOMEM;
 	}
-	return ferror(f) ? EIO : 0;
+	return other && !ours ? NTP_KOD_EFOREIGN : 0;
+}
+
+/* Up to NTP_KOD_MAXSIZE bytes of fd, NUL-terminated; 0 or an error. */
+static int
+read_text(int fd, char **text, size_t *len)
+{
+	size_t n = 0;
+	ssize_t k;
+	char *buf;
+
+	if ((buf = malloc(NTP_KOD_MAXSIZE + 2)) == NULL)
+		return ENOMEM;
+	while (n <= NTP_KOD_MAXSIZE) {
+		k = read(fd, buf + n, NTP_KOD_MAXSIZE + 1 - n);
+		if (k == 0)
+			break;
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			free(buf);
+			return errno;
+		}
+		n += (size_t)k;
+	}
+	if (n > NTP_KOD_MAXSIZE) {
+		free(buf);
+		return NTP_KOD_ETOOBIG;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
 }
 
 static int
@@ -204,20 +260,34 @@ is_devnull(const char *path, const struct stat *st)
 	    S_ISCHR(dn.st_mode) && dn.st_rdev == st->st_rdev;
 }
 
-/* Open path for reading: a FILE, or NULL with *err (0: nothing to read). */
-static FILE *
+/* The file that was read, so that a save can tell if it was replaced. */
+static void
+note_file(struct ntp_kod_db *db, const struct stat *st)
+{
+	db->existed = 1;
+	db->dev = st->st_dev;
+	db->ino = st->st_ino;
+	db->size = st->st_size;
+	db->mtime = st->st_mtim;
+}
+
+/*
+ * Open path for reading: an fd, or -1 with *err (0: nothing to read).  A
+ * symbolic link is not followed, a FIFO not waited on.
+ */
+static int
 open_db(struct ntp_kod_db *db, int *err)
 {
 	struct stat st;
-	FILE *f;
 	int fd;
 
 	*err = 0;
-	fd = open(db->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(db->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+	    O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno != ENOENT)
 			*err = errno;
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (is_devnull(db->path, &st))
@@ -225,20 +295,37 @@ open_db(struct ntp_kod_db *db, int *err)
 		else
 			*err = S_ISDIR(st.st_mode) ? EISDIR : NTP_KOD_ENOTREG;
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		*err = errno;
+	if (st.st_size > NTP_KOD_MAXSIZE) {
+		*err = NTP_KOD_ETOOBIG;
 		close(fd);
+		return -1;
 	}
-	return f;
+	note_file(db, &st);
+	return fd;
+}
+
+/* Read and parse the open file; 0 or an error. */
+static int
+load_fd(struct ntp_kod_db *db, int fd, int64_t now)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if ((err = read_text(fd, &text, &len)) == 0) {
+		err = parse_text(db, text, len, now);
+		free(text);
+	}
+	return err;
 }
 
 int
 ntp_kod_load(struct ntp_kod_db *db, const char *path, int64_t now,
     int *err)
 {
-	FILE *f;
+	int fd;
 
 	memset(db, 0, sizeof(*db));
 	*err = 0;
@@ -253,9 +340,9 @@ ntp_kod_load(struct ntp_kod_db *db, const char *path, int64_t now,
 		db->disabled = 1;
 		return 0;
 	}
-	if ((f = open_db(db, err)) != NULL) {
-		*err = read_entries(db, f, now);
-		fclose(f);
+	if ((fd = open_db(db, err)) >= 0) {
+		*err = load_fd(db, fd, now);
+		close(fd);
 	}
 	if (*err != 0) {
 		db->disabled = 1;
@@ -290,7 +377,7 @@ ntp_kod_add(struct ntp_kod_db *db, const char *addr, int64_t when,
 	strcpy(e.addr, addr);
 	strcpy(e.code, code);
 	e.when = when;
-	if (insert(db, &e) != 0) {
+	if (insert(db, &e, 1) != 0) {
 		*err = ENOMEM;
 		return -1;
 	}
@@ -303,7 +390,7 @@ write_entries(const struct ntp_kod_db *db, FILE *f, int64_t now)
 {
 	size_t i;
 
-	fprintf(f, "# sntp KoD database: address unix-time code\n");
+	fprintf(f, NTP_KOD_HEADER ": address unix-time code\n");
 	for (i = 0; i < db->n; i++)
 		if (fresh(db->e[i].when, now))
 			fprintf(f, "%s %lld %s\n", db->e[i].addr,
@@ -356,6 +443,37 @@ replace_file(const struct ntp_kod_db *db, char *tmp, int64_t now)
 	return -1;
 }
 
+/* What is at the path now is ours: note it for the next save. */
+static void
+remember(struct ntp_kod_db *db)
+{
+	struct stat st;
+
+	if (lstat(db->path, &st) == 0)
+		note_file(db, &st);
+}
+
+/*
+ * The path still holds what was loaded (or nothing): not a file, a link
+ * or a FIFO put there since, which the rename would replace.
+ */
+static int
+unchanged(const struct ntp_kod_db *db)
+{
+	struct stat st;
+
+	if (lstat(db->path, &st) != 0)
+		return errno == ENOENT;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (!db->existed)
+		return st.st_size == 0;
+	/* An inode number can be reused: size and time tell them apart. */
+	return st.st_dev == db->dev && st.st_ino == db->ino &&
+	    st.st_size == db->size && st.st_mtim.tv_sec == db->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == db->mtime.tv_nsec;
+}
+
 int
 ntp_kod_save(struct ntp_kod_db *db, int64_t now, int *err)
 {
@@ -364,6 +482,10 @@ ntp_kod_save(struct ntp_kod_db *db, int64_t now, int *err)
 	*err = 0;
 	if (db->disabled || !db->dirty)
 		return 0;
+	if (!unchanged(db)) {
+		*err = NTP_KOD_ECHANGED;
+		return -1;
+	}
 	if (asprintf(&tmp, "%s.XXXXXX", db->path) < 0) {
 		*err = ENOMEM;
 		return -1;
@@ -376,6 +498,7 @@ ntp_kod_save(struct ntp_kod_db *db, int64_t now, int *err)
 	free(tmp);
 	sync_dir(db->path);
 	db->dirty = 0;
+	remember(db);
 	return 0;
 }
 

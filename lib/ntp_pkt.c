@@ -316,6 +316,8 @@ ntp_refid_str(uint32_t refid, int stratum, char *buf, size_t len)
 	int i, n = 0;
 	char c;
 
+	if (len == 0)
+		return buf;
 	if (stratum <= 1 && refid_is_text(refid)) {
 		for (i = 0; i < 4 && (size_t)n + 1 < len; i++) {
 			c = (char)((refid >> (24 - 8 * i)) & 0xff);

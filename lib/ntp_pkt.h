@@ -74,7 +74,10 @@ void	ntp_pkt_request(uint8_t buf[NTP_HEADER_LEN], int version,
  */
 int	ntp_nonce(ntp_ts_t *out);
 
-/* The refid as text: four ASCII letters, or a dotted quad, in buf. */
+/*
+ * The refid as text: four ASCII letters, or a dotted quad, in buf of len
+ * bytes (cut to fit; nothing written when len is 0).
+ */
 const char *ntp_refid_str(uint32_t refid, int stratum, char *buf,
 	    size_t len);
 

@@ -61,6 +61,8 @@ static const struct reason_text reasons[NTP_R_MAX] = {
 	[NTP_R_ROOTDIST] = { "root_distance",
 	    "root distance over the limit" },
 	[NTP_R_DELAY] = { "bad_delay", "impossible round-trip delay" },
+	[NTP_R_PROCESSING] = { "bad_processing_time",
+	    "server claims an impossible processing time (T3 - T2)" },
 	[NTP_R_NO_REPLY] = { "no_reply", "no reply" },
 	[NTP_R_UNREACH] = { "unreachable", "unreachable (ICMP error)" },
 	[NTP_R_SEND] = { "send_failed", "request could not be sent" },

@@ -39,6 +39,7 @@ enum ntp_reason {
 	/* Sample checks. */
 	NTP_R_ROOTDIST,		/* root distance over the limit */
 	NTP_R_DELAY,		/* negative or absurd round-trip delay */
+	NTP_R_PROCESSING,	/* T3 - T2 not a plausible processing time */
 	/* Server outcomes from the query engine and selection. */
 	NTP_R_NO_REPLY,		/* no reply within the timeout */
 	NTP_R_UNREACH,		/* ICMP: port or host unreachable */

@@ -7,33 +7,75 @@
 #include "ntp_reason.h"
 #include "ntp_sample.h"
 
+/* floor(x / 2): the halving rounds the same way for either sign. */
+static int64_t
+half_floor(int64_t x)
+{
+	return x / 2 - (x % 2 < 0);
+}
+
+/*
+ * theta = (T3 - T4) + delta/2 equals ((T2 - T1) + (T3 - T4)) / 2 but
+ * takes one wrapped difference of a server and a local stamp, not two:
+ * two such differences near 2^31 s can wrap in opposite directions and
+ * average to half an era off (a hostile server can time that).  The other
+ * two differences, T4 - T1 and T3 - T2, are short intervals on one clock.
+ * The offset is an interval modulo 2^32 s; ntp_offset_resolve() places it.
+ */
 int
 ntp_offset_delay(ntp_ts_t t1, ntp_ts_t t2, ntp_ts_t t3, ntp_ts_t t4,
     int64_t *offset_fx, int64_t *delay_fx)
 {
-	int64_t a = ntp_ts_diff(t2, t1), b = ntp_ts_diff(t3, t4);
+	int64_t b = ntp_ts_diff(t3, t4);
 	int64_t rtt = ntp_ts_diff(t4, t1), srv = ntp_ts_diff(t3, t2);
 
-	/* Halve first: the sum of two signed intervals may overflow. */
-	*offset_fx = a / 2 + b / 2 + (a % 2 + b % 2) / 2;
 	if (__builtin_sub_overflow(rtt, srv, delay_fx))
 		return NTP_R_DELAY;
+	/* theta is only known modulo 2^32 s: the sum wraps like b does. */
+	*offset_fx = (int64_t)((uint64_t)b + (uint64_t)half_floor(*delay_fx));
 	return 0;
 }
 
-int64_t
-ntp_offset_resolve(int64_t offset_fx, double delay, ntp_ts_t t3,
-    const struct timespec *t4_local)
+int
+ntp_offset_resolve(int64_t offset_fx, const struct timespec *t4_local,
+    int64_t *offset_ns)
 {
-	int64_t pivot = ntp_era_pivot(t4_local);
-	int64_t srv_ns = ntp_ts_to_unix_ns(t3, pivot);
-	int64_t loc_ns = ntp_timespec_to_ns(t4_local);
-	int64_t off_ns = ntp_fx_to_ns(offset_fx);
-	double implied = (double)(srv_ns - loc_ns) + delay / 2 * 1e9;
-	double era_ns = (double)NTP_ERA_SECONDS * 1e9;
-	double k = round((implied - (double)off_ns) / era_ns);
+	const int64_t era = NTP_ERA_SECONDS * NTP_NS_PER_SEC;
+	int64_t lo, loc, target;
 
-	return off_ns + (int64_t)k * NTP_ERA_SECONDS * NTP_NS_PER_SEC;
+	if (t4_local->tv_sec < 0 || t4_local->tv_sec > NTP_LOCAL_MAX_SEC)
+		return NTP_R_DELAY;
+	/*
+	 * The window [pivot - 2^31 s, pivot + 2^31 s) of the era rule, the
+	 * pivot taken to the ns (the local clock unless before the build).
+	 */
+	loc = ntp_timespec_to_ns(t4_local);
+	lo = ntp_era_pivot(t4_local) * NTP_NS_PER_SEC;
+	if (loc > lo)
+		lo = loc;
+	lo -= era / 2;
+	target = loc + ntp_fx_to_ns(offset_fx);
+	while (target < lo)
+		target += era;
+	while (target - lo >= era)
+		target -= era;
+	*offset_ns = target - loc;
+	return 0;
+}
+
+/*
+ * The server cannot have held the request for longer than any round trip
+ * we accept, nor for a negative time; a T3 - T2 outside that is a lie
+ * about its clock, whatever T1..T4 say together.
+ */
+static int
+check_processing(ntp_ts_t t2, ntp_ts_t t3)
+{
+	int64_t srv = ntp_ts_diff(t3, t2);
+
+	if (srv < 0 || ntp_fx_to_sec(srv) > NTP_MAXDELAY)
+		return NTP_R_PROCESSING;
+	return 0;
 }
 
 static void
@@ -61,6 +103,8 @@ ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
 	s->t1 = ntp_ts_from_timespec(t1);
 	s->t4 = ntp_ts_from_timespec(t4);
 	s->local = *t4;
+	if (check_processing(s->t2, s->t3) != 0)
+		return NTP_R_PROCESSING;
 	if (ntp_offset_delay(s->t1, s->t2, s->t3, s->t4, &offset_fx,
 	    &delay_fx) != 0)
 		return NTP_R_DELAY;
@@ -71,7 +115,8 @@ ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
 		return NTP_R_DELAY;
 	if (s->delay < 0)
 		s->delay = 0;
-	s->offset_ns = ntp_offset_resolve(offset_fx, s->delay, s->t3, t4);
+	if (ntp_offset_resolve(offset_fx, t4, &s->offset_ns) != 0)
+		return NTP_R_DELAY;
 	s->offset = (double)s->offset_ns / 1e9;
 	s->disp = prec + NTP_PHI * s->delay;
 	s->error = s->delay / 2 + prec;

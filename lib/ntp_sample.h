@@ -38,25 +38,35 @@ struct ntp_sample {
 
 /*
  * RFC 5905 §8, on 32.32 timestamps with signed differences:
- *   offset theta = ((T2 - T1) + (T3 - T4)) / 2
  *   delay  delta = (T4 - T1) - (T3 - T2)
+ *   offset theta = ((T2 - T1) + (T3 - T4)) / 2, computed as
+ *          theta = (T3 - T4) + delta / 2 (rounded down) so that only one
+ *          difference between the two clocks is taken modulo 2^32 s.
+ * theta is taken modulo 2^64 (2^32 s); ntp_offset_resolve() places it.
  * Positive theta: the local clock is behind the server.  Returns 0, or
  * NTP_R_DELAY when the delay overflows.
  */
 int	ntp_offset_delay(ntp_ts_t t1, ntp_ts_t t2, ntp_ts_t t3, ntp_ts_t t4,
 	    int64_t *offset_fx, int64_t *delay_fx);
 
+/* Local clock readings beyond this (Unix s, in 2160) are not resolved:
+ * the ns arithmetic of the era window would overflow. */
+#define NTP_LOCAL_MAX_SEC	6000000000LL
+
 /*
- * The era-resolved offset in ns: the signed offset plus the multiple of
- * 2^32 s that puts the local time at T4 plus the offset nearest to the
- * server's transmit time placed by the era rule (ntp_ts.h).
+ * The era-resolved offset in ns: the signed offset (modulo 2^32 s) plus
+ * the multiple of 2^32 s that puts the step target, the local time at T4
+ * plus the offset, in the window [pivot - 2^31 s, pivot + 2^31 s) of the
+ * era rule (ntp_ts.h).  One rule for every mode.  Returns 0, or
+ * NTP_R_DELAY for a local clock reading outside [0, NTP_LOCAL_MAX_SEC].
  */
-int64_t	ntp_offset_resolve(int64_t offset_fx, double delay,
-	    ntp_ts_t t3, const struct timespec *t4_local);
+int	ntp_offset_resolve(int64_t offset_fx, const struct timespec *t4_local,
+	    int64_t *offset_ns);
 
 /*
  * Fill s from a checked reply and the local T1 and T4 readings.
- * local_precision is our clock's precision (log2 s).  Returns 0, or
+ * local_precision is our clock's precision (log2 s).  Returns 0,
+ * NTP_R_PROCESSING when T3 - T2 is negative or over NTP_MAXDELAY, or
  * NTP_R_DELAY for a negative or absurd delay.
  */
 int	ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,

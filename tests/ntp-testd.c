@@ -26,6 +26,10 @@
  *   faults:  silent kod=CODE unsync wrong_origin spoof zero_xmt zero_rec
  *            truncate=N dup=N drop=P dropfirst=N ext mac=16|20 keyid=N
  *            pad=N (N zero bytes after it all: an oversized datagram)
+ *   hostile: hold=SEC  claims T3 = T2 + SEC (an impossible processing time)
+ *            straddle  claims a clock 2^31 s + 1 ms ahead, T3 = T2 + 0.1 ms,
+ *                      and replies 5 ms after receipt: T2 - T1 wraps past
+ *                      2^31 s while T3 - T4 does not (era boundary attack)
  *
  * Standalone on purpose: it must not share bugs with lib/.
  */
@@ -65,6 +69,9 @@
 #define UNSET		(-1000)		/* "take it from the request" */
 #define T3_AFTER_T2	1000		/* ns of emulated processing */
 #define SPOOF_SHIFT	1000		/* seconds added by the spoofer */
+#define STRADDLE_OFF	(2147483648LL * NSEC + 1000000)	/* 2^31 s + 1 ms */
+#define STRADDLE_WAIT	5000000		/* ns before a straddle reply */
+#define STRADDLE_HOLD	100000		/* ns of claimed processing */
 
 enum action { A_REPLIED, A_SILENT, A_DROPPED, A_KOD, A_IGNORED };
 
@@ -89,7 +96,8 @@ struct spec {
 	long			 pad;
 	uint32_t		 refid, kod;
 	int			 silent, unsync, wrong_origin, spoof;
-	int			 zero_xmt, zero_rec, ext;
+	int			 zero_xmt, zero_rec, ext, straddle;
+	double			 hold;		/* claimed T3 - T2, s; NAN */
 };
 
 /* A reply waiting for its emulated server-to-client delay to pass. */
@@ -165,6 +173,8 @@ static const struct key keys[] = {
 	KEY(pad, K_INT, 0, PADMAX),
 	KEY(mac, K_INT, 0, 20),
 	KEY(keyid, K_INT, 0, 4294967295.0),
+	KEY(hold, K_DBL, 0, 1e6),
+	KEY(straddle, K_FLAG, 0, 0),
 };
 
 static volatile sig_atomic_t quit;
@@ -447,6 +457,7 @@ spec_init(struct spec *sp, const char *text)
 	sp->text = text;
 	sp->fd = -1;
 	sp->time = NAN;
+	sp->hold = NAN;
 	sp->refage = 16;
 	sp->stratum = 2;
 	sp->precision = -20;
@@ -633,15 +644,20 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
     int64_t mono, const struct in_addr *dst)
 {
 	struct pending	*p = &srv->pend[srv->npend++];
-	int64_t		 dreq, dresp;
+	int64_t		 dreq, dresp, off = sp->offset_ns;
 	size_t		 len;
 
 	dreq = sec_to_ns(sp->dreq + sp->jreq * rng_unit(&sp->rng));
 	dresp = sec_to_ns(sp->dresp + sp->jresp * rng_unit(&sp->rng));
+	if (sp->straddle) {
+		off = STRADDLE_OFF;
+		dreq = 0;
+		dresp = STRADDLE_WAIT;
+	}
 	memset(p, 0, sizeof(*p));
 	p->sp = sp;
 	p->due = mono + dreq + dresp;
-	p->t2 = real + sp->offset_ns + dreq;
+	p->t2 = real + off + dreq;
 	p->dresp = dresp;
 	memcpy(&p->to, from, fromlen);
 	p->tolen = fromlen;
@@ -650,7 +666,7 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
 		p->have_dst = 1;
 	}
 	build_header(sp, req, p->pkt);
-	build_stamps(sp, req, real + sp->offset_ns + dreq, p->pkt);
+	build_stamps(sp, req, real + off + dreq, p->pkt);
 	len = build_trailer(sp, p->pkt);
 	p->len = sp->truncate >= 0 && (size_t)sp->truncate < len ?
 	    (size_t)sp->truncate : len;
@@ -799,6 +815,10 @@ stamp_t3(struct pending *p)
 
 	if (t3 < p->t2 + T3_AFTER_T2)
 		t3 = p->t2 + T3_AFTER_T2;
+	if (p->sp->straddle)
+		t3 = p->t2 + STRADDLE_HOLD;
+	else if (!isnan(p->sp->hold))
+		t3 = p->t2 + sec_to_ns(p->sp->hold);
 	if (!p->sp->zero_xmt)
 		put64(p->pkt + 40, ntp_ts_from_ns(t3));
 }

@@ -95,10 +95,12 @@ ntpt_assert_eq "$(field stratum "$r")/$(field refid_ascii "$r")" 0/RATE "KoD"
 ntpt_assert_eq "$(ntpt_requests 127.0.0.3 kod)" 1 "KoD logged"
 
 r=$(query 127.0.0.4)
-# The served clock started at 2100000000 and has run for a second or so.
-ntpt_assert_near "$(field xmt_sec "$r")" "$((era1 + 1))" 2 \
+# The served clock started at 2100000000 and has run for a few seconds
+# (python3 starts slowly on a loaded machine): era 1, not 2^32 s away.
+ntpt_assert_near "$(field xmt_sec "$r")" "$((era1 + 10))" 10 \
     "era 1 transmit seconds"
-ntpt_assert_near "$(field offset "$r")" "$((2100000000 - $(date +%s)))" 3 \
+# (Its clock started when ntp-testd did, seconds ago on a loaded machine.)
+ntpt_assert_near "$(field offset "$r")" "$((2100000000 - $(date +%s) + 7))" 8 \
     "time=2100000000 offset"
 ntpt_assert_eq "$(field refid_ascii "$r")/$(field stratum "$r")" GPS/1 \
     "refid/stratum keys"

@@ -10,6 +10,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -332,6 +333,7 @@ START_TEST(test_random_garbage_never_crashes)
 	char text[4096];
 	unsigned seed = test_seed();
 	size_t i, k, round;
+	int err;
 
 	printf("test_random_garbage_never_crashes: SEED=%u "
 	    "(set SEED to replay)\n", seed);
@@ -342,7 +344,12 @@ START_TEST(test_random_garbage_never_crashes)
 			text[i] = random() % 3 ? alpha[random() %
 			    (sizeof(alpha) - 1)] : (char)random();
 		write_file(path, text, sizeof(text));
-		load_ok(&db, NOW);
+		if (ntp_kod_load(&db, path, NOW, &err) != 0) {
+			/* Nothing parsed: not a database, not used. */
+			ck_assert_int_eq(err, NTP_KOD_EFOREIGN);
+			ck_assert_uint_eq(db.n, 0);
+			ck_assert_int_eq(db.disabled, 1);
+		}
 		for (k = 0; k < db.n; k++) {
 			ck_assert_uint_gt(strlen(db.e[k].addr), 0);
 			ck_assert_uint_le(strlen(db.e[k].code), 4);
@@ -387,7 +394,8 @@ START_TEST(test_fifo_returns_error_without_blocking)
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert_int_eq(ntp_kod_load(&db, path, NOW, &err), -1);
 	ck_assert_int_eq(err, NTP_KOD_ENOTREG);
-	ck_assert_str_eq(ntp_kod_strerror(err), "not a regular file");
+	ck_assert_str_eq(ntp_kod_strerror(err),
+	    "not a regular file; left alone");
 	ntp_kod_free(&db);
 }
 END_TEST
@@ -490,6 +498,164 @@ START_TEST(test_full_database_drops_oldest)
 }
 END_TEST
 
+/* A kiss replaces the entry even when the entry is dated later. */
+START_TEST(test_new_kiss_replaces_newer_entry)
+{
+	struct ntp_kod_db db;
+	int err;
+
+	write_text("192.0.2.1 1795300005 RSTR\n");
+	load_ok(&db, NOW);
+	ck_assert_int_eq(ntp_kod_add(&db, "192.0.2.1", NOW, "DENY", &err), 0);
+	ck_assert_int_eq(ntp_kod_lookup(&db, "192.0.2.1")->when, NOW);
+	ck_assert_str_eq(ntp_kod_lookup(&db, "192.0.2.1")->code, "DENY");
+	ntp_kod_free(&db);
+}
+END_TEST
+
+/* Read the whole file at p into buf; its length. */
+static size_t
+slurp(const char *p, char *buf, size_t len)
+{
+	FILE *f = fopen(p, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+/* Load what is at path (expecting err), add a kiss, save: left alone. */
+static void
+assert_left_alone(int want_err)
+{
+	struct ntp_kod_db db;
+	int err = 0;
+
+	ck_assert_int_eq(ntp_kod_load(&db, path, NOW, &err), -1);
+	ck_assert_int_eq(err, want_err);
+	ck_assert_int_eq(ntp_kod_add(&db, "192.0.2.1", NOW, "DENY", &err), 0);
+	ck_assert_int_eq(ntp_kod_save(&db, NOW, &err), 0);
+	ck_assert_ptr_null(ntp_kod_lookup(&db, "192.0.2.1"));
+	ntp_kod_free(&db);
+}
+
+/* A text file that is not a database: not used, not replaced. */
+START_TEST(test_foreign_text_file_left_alone)
+{
+	static const char text[] = "root:x:0:0:root:/root:/bin/sh\n"
+	    "daemon:x:1:1::/:/usr/sbin/nologin\n";
+	char back[256];
+
+	write_text(text);
+	assert_left_alone(NTP_KOD_EFOREIGN);
+	ck_assert_uint_eq(slurp(path, back, sizeof(back)), strlen(text));
+	ck_assert_str_eq(back, text);
+}
+END_TEST
+
+/* Random bytes: left alone (the case, here 4 KiB). */
+START_TEST(test_random_bytes_file_left_alone)
+{
+	char text[4096], back[4200];
+	size_t i;
+
+	srandom(42);
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (char)(random() | 0x80);
+	write_file(path, text, sizeof(text));
+	assert_left_alone(NTP_KOD_EFOREIGN);
+	ck_assert_uint_eq(slurp(path, back, sizeof(back)), sizeof(text));
+	ck_assert_mem_eq(back, text, sizeof(text));
+}
+END_TEST
+
+/* A file over NTP_KOD_MAXSIZE (sparse: no time spent) is not read. */
+START_TEST(test_huge_file_not_read_left_alone)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 1LL << 30), 0);
+	close(fd);
+	assert_left_alone(NTP_KOD_ETOOBIG);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 1LL << 30);
+}
+END_TEST
+
+/* Our header alone, an empty file, comments only: ours to replace. */
+START_TEST(test_header_or_empty_is_a_database)
+{
+	static const char *const texts[] = {
+		NTP_KOD_HEADER ": address unix-time code\n", "", "\n\n",
+		"# a comment\n",
+	};
+	struct ntp_kod_db db;
+	char back[256];
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		write_text(texts[i]);
+		load_ok(&db, NOW);
+		ck_assert_int_eq(ntp_kod_add(&db, "192.0.2.1", NOW, "DENY",
+		    &err), 0);
+		ck_assert_int_eq(ntp_kod_save(&db, NOW, &err), 0);
+		ntp_kod_free(&db);
+		slurp(path, back, sizeof(back));
+		ck_assert_ptr_nonnull(strstr(back, "192.0.2.1 1795300000 DENY"));
+	}
+}
+END_TEST
+
+/* A symbolic link: not followed for reading, never replaced. */
+START_TEST(test_symlink_not_followed)
+{
+	char target[160], back[256];
+
+	snprintf(target, sizeof(target), "%s/target", dir);
+	write_file(target, "precious\n", 9);
+	ck_assert_int_eq(symlink(target, path), 0);
+	assert_left_alone(ELOOP);
+	slurp(target, back, sizeof(back));
+	ck_assert_str_eq(back, "precious\n");
+	ck_assert_str_eq(ntp_kod_strerror(ELOOP),
+	    "a symbolic link; not followed, left alone");
+}
+END_TEST
+
+/* Something put at the path after loading is not replaced. */
+START_TEST(test_path_changed_since_load_not_replaced)
+{
+	struct ntp_kod_db db;
+	char target[160];
+	int err;
+
+	load_ok(&db, NOW);			/* absent */
+	snprintf(target, sizeof(target), "%s/target", dir);
+	write_file(target, "precious\n", 9);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(ntp_kod_add(&db, "192.0.2.1", NOW, "DENY", &err), 0);
+	ck_assert_int_eq(ntp_kod_save(&db, NOW, &err), -1);
+	ck_assert_int_eq(err, NTP_KOD_ECHANGED);
+	ntp_kod_free(&db);
+	/* A different file under the same name, too. */
+	ck_assert_int_eq(unlink(path), 0);
+	write_text("192.0.2.7 1795299999 DENY\n");
+	load_ok(&db, NOW);
+	ck_assert_int_eq(unlink(path), 0);
+	write_text("192.0.2.88 1795299999 DENY\n");
+	ck_assert_int_eq(ntp_kod_add(&db, "192.0.2.1", NOW, "DENY", &err), 0);
+	ck_assert_int_eq(ntp_kod_save(&db, NOW, &err), -1);
+	ck_assert_int_eq(err, NTP_KOD_ECHANGED);
+	ntp_kod_free(&db);
+}
+END_TEST
+
 static Suite *
 kod_suite(void)
 {
@@ -517,6 +683,13 @@ kod_suite(void)
 	tcase_add_test(tc, test_devnull_disables);
 	tcase_add_test(tc, test_add_rejects_what_the_format_cannot_hold);
 	tcase_add_test(tc, test_full_database_drops_oldest);
+	tcase_add_test(tc, test_new_kiss_replaces_newer_entry);
+	tcase_add_test(tc, test_foreign_text_file_left_alone);
+	tcase_add_test(tc, test_random_bytes_file_left_alone);
+	tcase_add_test(tc, test_huge_file_not_read_left_alone);
+	tcase_add_test(tc, test_header_or_empty_is_a_database);
+	tcase_add_test(tc, test_symlink_not_followed);
+	tcase_add_test(tc, test_path_changed_since_load_not_replaced);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

@@ -662,6 +662,18 @@ START_TEST(test_refid_str)
 }
 END_TEST
 
+/* len 0: not one byte written, not even the NUL. */
+START_TEST(test_refid_str_len_zero_writes_nothing)
+{
+	char buf[4] = { 'x', 'y', 'z', 'w' };
+
+	ck_assert_ptr_eq(ntp_refid_str(0x47505300U, 1, buf, 0), buf);
+	ck_assert_ptr_eq(ntp_refid_str(0xc0000201U, 2, buf, 0), buf);
+	ck_assert_mem_eq(buf, "xyzw", 4);
+	ck_assert_str_eq(ntp_refid_str(0x47505300U, 1, buf, 1), "");
+}
+END_TEST
+
 START_TEST(test_refid_str_truncates)
 {
 	char buf[3];
@@ -707,6 +719,7 @@ pkt_suite(void)
 	tcase_add_test(tc, test_refid_is_ascii);
 	tcase_add_test(tc, test_refid_str);
 	tcase_add_test(tc, test_refid_str_truncates);
+	tcase_add_test(tc, test_refid_str_len_zero_writes_nothing);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
