@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +77,27 @@ ntp_keys_strerror(int code)
 	if (code < 0 || code >= NTP_KEYS_MAX || keys_errors[code] == NULL)
 		return "unknown key file error";
 	return keys_errors[code];
+}
+
+const char *
+ntp_keys_describe(const char *path, const struct ntp_keys_err *e, char *buf,
+    size_t len)
+{
+	const char *why = ntp_keys_strerror(e->code);
+
+	if (e->code == NTP_KEYS_OPEN || e->code == NTP_KEYS_READ)
+		snprintf(buf, len, "key file %s: %s: %s", path, why,
+		    strerror(e->sys_errno));
+	else if (e->line == 0)
+		snprintf(buf, len, "key file %s: %s", path, why);
+	else if (e->code == NTP_KEYS_BAD_TYPE ||
+	    e->code == NTP_KEYS_UNSUPPORTED)
+		snprintf(buf, len, "key file %s, line %zu: %s: %s", path,
+		    e->line, why, e->type);
+	else
+		snprintf(buf, len, "key file %s, line %zu: %s", path, e->line,
+		    why);
+	return buf;
 }
 
 static int

@@ -49,6 +49,13 @@ struct ntp_keys_err {
 const char *ntp_keys_strerror(int code);
 
 /*
+ * Why the key file at path was refused, for a user: "PATH, line N:
+ * CAUSE", "PATH: cannot open: ERRNO TEXT"...  Returns buf.
+ */
+const char *ntp_keys_describe(const char *path, const struct ntp_keys_err *e,
+	    char *buf, size_t len);
+
+/*
  * Parse one line (no newline; len bytes, NUL not required).  Returns 1
  * and fills k for a key, 0 for a blank or comment line, -1 with e->code
  * (and k->id when it was read) for a bad line.  k holds key material:

@@ -227,6 +227,34 @@ START_TEST(test_file_no_final_newline)
 }
 END_TEST
 
+START_TEST(test_describe_names_file_line_cause)
+{
+	struct ntp_keys_err e;
+	char buf[256];
+
+	memset(&e, 0, sizeof(e));
+	e.code = NTP_KEYS_BAD_HEX;
+	e.line = 3;
+	ck_assert_str_eq(ntp_keys_describe("/etc/ntp.keys", &e, buf,
+	    sizeof(buf)), "key file /etc/ntp.keys, line 3: hex key with a "
+	    "non-hex digit or an odd length");
+	e.code = NTP_KEYS_UNSUPPORTED;
+	snprintf(e.type, sizeof(e.type), "SHA256");
+	ck_assert_str_eq(ntp_keys_describe("k", &e, buf, sizeof(buf)),
+	    "key file k, line 3: key type not supported (MD5, SHA1 and "
+	    "AES128CMAC are): SHA256");
+	e.code = NTP_KEYS_OPEN;
+	e.line = 0;
+	e.sys_errno = ENOENT;
+	ck_assert_str_eq(ntp_keys_describe("k", &e, buf, sizeof(buf)),
+	    "key file k: cannot open: No such file or directory");
+	e.code = NTP_KEYS_WORLD_WRITABLE;
+	ck_assert_str_eq(ntp_keys_describe("k", &e, buf, sizeof(buf)),
+	    "key file k: writable by everyone: refused (chmod o-w, or "
+	    "better 600)");
+}
+END_TEST
+
 static char tmpdir[64];
 
 static void
@@ -350,6 +378,7 @@ keys_suite(void)
 	tcase_add_test(tc, test_file_duplicate_id);
 	tcase_add_test(tc, test_file_nul_byte);
 	tcase_add_test(tc, test_file_no_final_newline);
+	tcase_add_test(tc, test_describe_names_file_line_cause);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, setup, teardown);
 	tcase_add_test(tf, test_load_reads_file);
