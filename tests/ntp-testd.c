@@ -22,6 +22,9 @@
  *            rootdisp=SEC precision=N version=N poll=N refage=SEC mode=N
  *   faults:  silent kod=CODE unsync wrong_origin spoof zero_xmt zero_rec
  *            truncate=N dup=N drop=P dropfirst=N ext mac=16|20 keyid=N
+ *            nak
+ *   mac=16|20 appends keyid=N (default 1) and a forged digest (0xa5
+ *   bytes); nak appends a crypto-NAK (key id 0, no digest, RFC 5905 §7.4).
  *
  * Standalone on purpose: it must not share bugs with lib/.
  */
@@ -83,7 +86,7 @@ struct spec {
 	long			 mode, truncate, dup, dropfirst, mac, keyid;
 	uint32_t		 refid, kod;
 	int			 silent, unsync, wrong_origin, spoof;
-	int			 zero_xmt, zero_rec, ext;
+	int			 zero_xmt, zero_rec, ext, nak;
 };
 
 /* A reply waiting for its emulated server-to-client delay to pass. */
@@ -153,6 +156,7 @@ static const struct key keys[] = {
 	KEY(dup, K_INT, 0, 100),
 	KEY(drop, K_DBL, 0, 1),
 	KEY(dropfirst, K_INT, 0, 1e9),
+	KEY(nak, K_FLAG, 0, 0),
 	KEY(ext, K_FLAG, 0, 0),
 	KEY(mac, K_INT, 0, 20),
 	KEY(keyid, K_INT, 0, 4294967295.0),
@@ -598,6 +602,9 @@ build_trailer(const struct spec *sp, uint8_t *pkt)
 		put32(pkt + len, (uint32_t)sp->keyid);
 		memset(pkt + len + MAC_KEYLEN, 0xa5, sp->mac);
 		len += MAC_KEYLEN + sp->mac;
+	} else if (sp->nak) {
+		put32(pkt + len, 0);
+		len += MAC_KEYLEN;
 	}
 	return len;
 }
