@@ -72,6 +72,36 @@ nd_wait
 rc_is e 0
 ntpt_assert_near "$(q_offset e 127.0.0.20)" -0.010 0.002 "-e 0.02: offset"
 
+# --- An on-path forger (ntp-testd relay=) answers first, with the right
+# origin and a server clock 1000 s off, then passes the request on to
+# chronyd and its reply back.  Unauthenticated, the forgery wins (the
+# control); with -a it is refused, and the real reply is still taken.
+ntpt_start_testd 127.0.0.30,relay=127.0.0.20,offset=1000,mac=16,keyid=1 \
+    127.0.0.31,relay=127.0.0.20,offset=1000
+nd f0 -q 127.0.0.31
+nd f1 -q -a 1 -k "$K" 127.0.0.30
+nd f2 -q -a 2 -k "$K" 127.0.0.31
+nd f3 -d -a 1 -k "$K" 127.0.0.30
+sn sf -j -a 1 -k "$CK" 127.0.0.30
+nd_wait
+sn_wait
+rc_is f0 0
+ntpt_assert_near "$(q_offset f0 127.0.0.31)" 1000 0.01 "control: forgery taken"
+rc_is f1 0
+result f1 adjust 127.0.0.30 0
+rc_is f2 0
+result f2 adjust 127.0.0.31 0
+rc_is f3 0
+ntpt_assert_match '^rejected reply: reply MAC does not verify' \
+    "$(cat "$NTPT_TMP/f3.log")" "-d: the forgery refused"
+ntpt_assert_match '^verdict: selected$' "$(cat "$NTPT_TMP/f3.log")" \
+    "-d: the real reply taken"
+ntpt_assert_match '^offset [-+]0\.00' "$(cat "$NTPT_TMP/f3.log")" \
+    "-d: the real offset"
+rc_is sf 0
+ntpt_assert_match '"offset":-?0\.00[0-9]*,.*"authenticated":true' \
+    "$(out sf)" "sntp: the real reply taken"
+
 # --- Side by side with classic on the same server and key file.
 if [ ! -x "$ANCHORS/ntpdate" ] || [ ! -x "$ANCHORS/sntp" ]; then
 	echo "SKIP: classic ntpdate not in $ANCHORS: no side-by-side" >&2
