@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # ntpdate -a and sntp -a against NTP Classic ntpd 4.2.8p18 (../shared/
 # anchors) serving with "keys" and "trustedkey": MD5, SHA1, AES128CMAC.
-# A just-started ntpd is not synchronised (leap 3, INIT) for minutes, so
-# a good key shows as a reply that authenticated and was then refused as
-# not synchronised (sntp -j: "authenticated": true); a wrong key, a key
-# ntpd does not trust and a key id it does not have all get a crypto-NAK.
-# Side by side with classic ntpdate and sntp on the same server.  ntpd's
-# clock calls are faked with strace (it cannot set the host clock from
-# the user namespace anyway).
+# First just started, its upstream (chronyd on host 2) not up yet: not
+# synchronised (leap 3, INIT), so a good key shows as a reply that
+# authenticated and was then refused as not synchronised (sntp -j:
+# "authenticated": true); a wrong key, a key ntpd does not trust and a
+# key id it does not have all get a crypto-NAK.  Then synchronised to the
+# upstream: every key type works.  Side by side with classic ntpdate and
+# sntp on the same server.  ntpd's clock calls are faked with strace (it
+# cannot set the host clock from the user namespace anyway).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
@@ -33,7 +34,12 @@ W=$NTPT_TMP/wrong.keys
 printf '1 M my-md5-kex\n2 SHA1 %s\n3 AES128CMAC %s\n9 MD5 unknown\n' \
     "${SHA%?}8" "${AES%?}e" >"$W"
 chmod 600 "$K" "$W"
+# NTP Classic ntpd crashes on a link-local address still tentative.
+echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad ||
+    ntpt_fail "cannot turn off duplicate address detection"
+ntpt_second_host
 cat >"$NTPT_TMP/ntp.conf" <<EOF2
+server 192.0.2.2 iburst minpoll 3 maxpoll 3
 keys $K
 trustedkey 1 2 3
 restrict default nomodify notrap nopeer
@@ -103,5 +109,40 @@ timeout -k 2 20 "$ANCHORS/sntp" -K /dev/null -t 1 -a 1 -k "$K" 127.0.0.1 \
     >"$NTPT_TMP/ksg.log" 2>&1
 ntpt_assert_no_match 'Crypto NAK' "$(cat "$NTPT_TMP/ksg.log")" \
     "classic sntp good key: no crypto-NAK"
+
+# --- Synchronised (upstream chronyd on host 2, stratum 9): every key type
+# works for both, and the wrong key still gets its crypto-NAK.
+NTPT_HOST=2 ntpt_start_chronyd up "local stratum 9" "allow all" \
+    "bindaddress 192.0.2.2"
+synced() {
+	"$ND" -q -t 0.3 127.0.0.1 2>/dev/null | grep -q '^server 127\.0\.0\.1, stratum 10,'
+}
+ntpt_wait_until 60 synced || ntpt_fail "ntpd did not synchronise in 60 s"
+for id in 1 2 3; do
+	nd "y$id" -q -a "$id" -k "$K" 127.0.0.1
+	sn "ys$id" -j -a "$id" -k "$K" 127.0.0.1
+	ndx "ky$id" "$ANCHORS/ntpdate" -q -a "$id" -k "$K" 127.0.0.1
+done
+nd yw -q -t 0.5 -a 1 -k "$W" 127.0.0.1
+nd_wait
+sn_wait
+for id in 1 2 3; do
+	rc_is "y$id" 0
+	result "y$id" adjust 127.0.0.1 0
+	rc_is "ys$id" 0
+	ntpt_assert_match '^\{"result":true,.*"authenticated":true' \
+	    "$(out "ys$id")" "synced: sntp key $id"
+	rc_is "ky$id" 0
+	ntpt_assert_match 'adjust time server 127\.0\.0\.1 offset' \
+	    "$(cat "$NTPT_TMP/ky$id.log")" "synced: classic key $id"
+	timeout -k 2 20 "$ANCHORS/sntp" -K /dev/null -t 1 -a "$id" -k "$K" \
+	    127.0.0.1 >"$NTPT_TMP/kys$id.log" 2>&1
+	ntpt_assert_eq "$?" 0 "synced: classic sntp key $id: exit status"
+	ntpt_assert_match '127\.0\.0\.1 s10 no-leap$' \
+	    "$(cat "$NTPT_TMP/kys$id.log")" "synced: classic sntp key $id"
+done
+rc_is yw 1
+ntpt_assert_match "server 127\\.0\\.0\\.1: crypto-NAK" \
+    "$(cat "$NTPT_TMP/yw.err")" "synced: wrong key"
 
 ntpt_pass
