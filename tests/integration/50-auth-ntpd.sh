@@ -17,6 +17,8 @@ ntpt_enter_netns "$@"
 # shellcheck source=tests/sntp.sh
 . "$(dirname "$0")/../sntp.sh"
 
+[ "${NTPT_SANITIZE:-}" = 1 ] &&
+    ntpt_skip "real-daemon suite, left to the plain build (NTPT_SANITIZE=1)"
 ANCHORS=${NTP_ANCHORS:-$NTPT_SRC/../shared/anchors}
 [ -x "$ANCHORS/ntpd" ] || ntpt_skip "classic ntpd not in $ANCHORS"
 ldd "$ANCHORS/ntpd" "$ANCHORS/ntpdate" "$ANCHORS/sntp" 2>/dev/null |
@@ -24,6 +26,7 @@ ldd "$ANCHORS/ntpd" "$ANCHORS/ntpdate" "$ANCHORS/sntp" 2>/dev/null |
     "(apt-get install libssl3 libevent-core-2.1-7" \
     "libevent-pthreads-2.1-7 libcap2)"
 command -v strace >/dev/null || ntpt_skip "strace not installed"
+command -v chronyd >/dev/null || ntpt_skip "chronyd not installed"
 
 SHA=0123456789abcdef0123456789abcdef01234567
 AES=000102030405060708090a0b0c0d0e0f
