@@ -620,9 +620,9 @@ json_server(const struct run *r, size_t idx)
 	ntp_json_bool(&j, "usable", usable(s));
 	ntp_json_bool(&j, "selected", (int)idx == r->chosen);
 	ntp_json_str(&j, "reason", json_reason(r, idx));
-	ntp_json_bool(&j, "authenticated", r->o->keyid >= 0 &&
-	    s->nreplies > 0);
 	ntp_json_int(&j, "requests", s->nsent);
+	if (r->o->keyid >= 0)
+		ntp_json_bool(&j, "authenticated", s->nreplies > 0);
 	emit_json(r, &j);
 }
 
@@ -644,9 +644,10 @@ json_result(const struct run *r, int ok)
 	ntp_json_int(&j, "usable", (long long)m);
 	ntp_json_bool(&j, "no_majority", r->sel.no_majority &&
 	    r->sel.usable > 1);
-	ntp_json_bool(&j, "authenticated", r->o->keyid >= 0 && c != NULL);
 	ntp_json_str(&j, "adjusted", r->adjusted);
 	ntp_json_str(&j, "error", r->error);
+	if (r->o->keyid >= 0)
+		ntp_json_bool(&j, "authenticated", c != NULL);
 	emit_json(r, &j);
 }
 
