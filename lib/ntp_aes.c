@@ -163,7 +163,8 @@ cmac_last(const struct ntp_aes128 *a, const uint8_t *msg, size_t rest,
 	cmac_double(l, k1);
 	cmac_double(k1, k2);
 	memset(last, 0, 16);
-	memcpy(last, msg, rest);
+	if (rest > 0)
+		memcpy(last, msg, rest);
 	if (rest < 16)
 		last[rest] = 0x80;
 	for (i = 0; i < 16; i++)
@@ -188,7 +189,7 @@ ntp_aes_cmac(const uint8_t key[16], const uint8_t *msg, size_t len,
 			x[j] ^= msg[16 * i + j];
 		ntp_aes128_encrypt(&a, x, x);
 	}
-	cmac_last(&a, msg + 16 * i, len - 16 * i, last);
+	cmac_last(&a, len > 0 ? msg + 16 * i : msg, len - 16 * i, last);
 	for (j = 0; j < 16; j++)
 		x[j] ^= last[j];
 	ntp_aes128_encrypt(&a, x, out);

@@ -359,6 +359,26 @@ START_TEST(test_load_large_file_across_buffers)
 }
 END_TEST
 
+/* A key file is small: over NTP_KEYS_MAXFILE is refused, not read. */
+START_TEST(test_load_refuses_huge_file)
+{
+	struct ntp_key k;
+	struct ntp_keys_err e;
+	char path[128];
+	FILE *f;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/huge", tmpdir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	for (i = 0; i < NTP_KEYS_MAXFILE / 16 + 1; i++)
+		fputs("# filler line..\n", f);
+	fputs("1 MD5 late\n", f);
+	fclose(f);
+	ck_assert_int_eq(ntp_keys_load(path, 1, &k, &e), -1);
+	ck_assert_int_eq(e.code, NTP_KEYS_TOO_BIG);
+}
+END_TEST
+
 static Suite *
 keys_suite(void)
 {
@@ -386,6 +406,7 @@ keys_suite(void)
 	tcase_add_test(tf, test_load_refuses_world_writable);
 	tcase_add_test(tf, test_load_refuses_fifo_and_directory);
 	tcase_add_test(tf, test_load_large_file_across_buffers);
+	tcase_add_test(tf, test_load_refuses_huge_file);
 	suite_add_tcase(s, tf);
 	return s;
 }
