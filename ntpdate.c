@@ -20,6 +20,8 @@
 #include "ntp_engine.h"
 #include "ntp_esc.h"
 #include "ntp_file.h"
+#include "ntp_keys.h"
+#include "ntp_mac.h"
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
@@ -44,6 +46,7 @@ struct options {
 	double		authdelay;
 	long		keyid;		/* -1: no -a */
 	const char	*keyfile;
+	struct ntp_mac_auth auth;	/* -a: the key, loaded in main */
 	char		**hosts;
 	size_t		nhosts;
 };
@@ -97,7 +100,7 @@ parse_value(struct options *o, int c, const char *arg)
 
 	switch (c) {
 	case 'a':
-		if (ntp_parse_long(arg, 1, LONG_MAX, &o->keyid) == 0)
+		if (ntp_parse_long(arg, 1, UINT32_MAX, &o->keyid) == 0)
 			return 0;
 		fprintf(stderr, "ntpdate: encryption key %s invalid\n", arg);
 		return -1;
@@ -405,6 +408,35 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 	 * rehearsal of one) follows the sampling policy. */
 	qo->samples = o->samples > 0 ? o->samples : o->query ? 1 : 0;
 	qo->port = (o->unpriv || o->query || o->debug) ? 0 : NTP_PORT;
+	if (o->keyid >= 0)
+		qo->auth = &o->auth.ops;
+}
+
+/*
+ * -a: the key from the key file, or classic's messages and exit 1.  A
+ * file that is there but refused says why before classic's line.
+ */
+static int
+load_key(const struct out *out, struct options *o)
+{
+	struct ntp_key k;
+	struct ntp_keys_err e;
+	char why[512];
+
+	if (ntp_keys_load(o->keyfile, (uint32_t)o->keyid, &k, &e) == 0) {
+		ntp_mac_auth_init(&o->auth, &k);
+		ntp_key_wipe(&k);
+		return 0;
+	}
+	if (e.code == NTP_KEYS_NOT_FOUND) {
+		say(out, LOG_ERR, "authentication key %ld unknown", o->keyid);
+		return 1;
+	}
+	say(out, LOG_ERR, "%s", ntp_keys_describe(o->keyfile, &e, why,
+	    sizeof(why)));
+	if (e.code == NTP_KEYS_OPEN)
+		say(out, LOG_ERR, "no key file <%s>, exiting", o->keyfile);
+	return 1;
 }
 
 static int
@@ -446,6 +478,8 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	setup_query(o, &qo);
 	if (ntp_query(srv, n, &qo, ntp_net_system(), &reason) != 0)
 		return start_failed(out, reason);
+	if (o->keyid >= 0)
+		ntp_mac_authdelay(srv, n, o->authdelay);
 	chosen = ntp_choose(srv, n, &sel);
 	report_kisses(out, srv, n);
 	if (o->debug)
@@ -495,10 +529,8 @@ main(int argc, char **argv)
 		openlog("ntpdate", LOG_PID, LOG_DAEMON);
 	if (o.verbose)
 		say(&out, LOG_NOTICE, "ntpdate %s (ntpc)", NTPC_VERSION);
-	if (o.keyid >= 0) {
-		say(&out, LOG_ERR, "authentication is not supported yet");
+	if (o.keyid >= 0 && load_key(&out, &o) != 0)
 		return 1;
-	}
 	if (ntp_resolve((const char *const *)o.hosts, o.nhosts, o.family,
 	    RESOLVE_TIMEOUT, &srv, &n) != 0) {
 		say(&out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
@@ -512,5 +544,6 @@ main(int argc, char **argv)
 		rc = run(&out, &o, srv, n);
 	}
 	ntp_servers_free(srv, n);
+	ntp_key_wipe(&o.auth.key);
 	return finish_stdout(&out, guard, rc);
 }

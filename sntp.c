@@ -23,7 +23,9 @@
 #include "ntp_esc.h"
 #include "ntp_file.h"
 #include "ntp_json.h"
+#include "ntp_keys.h"
 #include "ntp_kod.h"
+#include "ntp_mac.h"
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
@@ -61,6 +63,8 @@ struct options {
 	double		gap;		/* s */
 	double		steplimit;	/* s */
 	long		keyid;		/* -1: no -a */
+	const char	*keyfile;	/* -k */
+	struct ntp_mac_auth auth;	/* -a: the key, loaded in main */
 	const char	*kodfile;
 	const char	*logfile;
 	const char	**hosts;
@@ -169,9 +173,10 @@ parse_value(struct options *o, int c, const char *arg)
 
 	switch (c) {
 	case 'a':
-		if (ntp_parse_long(arg, 1, 65535, &o->keyid) == 0)
+		if (ntp_parse_long(arg, 1, UINT32_MAX, &o->keyid) == 0)
 			return 0;
-		msg("-a: key id must be a number from 1 to 65535: %s", arg);
+		msg("-a: key id must be a number from 1 to 4294967295: %s",
+		    arg);
 		return -1;
 	case 'g':
 		if (ntp_parse_decimal(arg, 0, 60000, &v) == 0) {
@@ -246,7 +251,8 @@ parse_opt(struct options *o, int c, const char *arg)
 	case 'K':
 		o->kodfile = arg;
 		return 0;
-	case 'k':		/* accepted; unused until -a is supported */
+	case 'k':
+		o->keyfile = arg;
 		return 0;
 	case 'l':
 		o->logfile = arg;
@@ -286,6 +292,7 @@ options_default(struct options *o)
 	o->gap = DEF_GAP_MS / 1000;
 	o->steplimit = NTP_STEP_THRESHOLD;
 	o->keyid = -1;
+	o->keyfile = "/etc/ntp.keys";
 	o->kodfile = NTP_KOD_PATH;
 }
 
@@ -622,6 +629,8 @@ json_server(const struct run *r, size_t idx)
 	ntp_json_bool(&j, "selected", (int)idx == r->chosen);
 	ntp_json_str(&j, "reason", json_reason(r, idx));
 	ntp_json_int(&j, "requests", s->nsent);
+	if (r->o->keyid >= 0)
+		ntp_json_bool(&j, "authenticated", s->nreplies > 0);
 	emit_json(r, &j);
 }
 
@@ -645,6 +654,8 @@ json_result(const struct run *r, int ok)
 	    r->sel.usable > 1);
 	ntp_json_str(&j, "adjusted", r->adjusted);
 	ntp_json_str(&j, "error", r->error);
+	if (r->o->keyid >= 0)
+		ntp_json_bool(&j, "authenticated", c != NULL);
 	emit_json(r, &j);
 }
 
@@ -727,6 +738,8 @@ setup_query(struct run *r)
 	r->qo.first_usable = o->nowait;
 	/* A query asks once, as classic; a clock correction samples. */
 	r->qo.samples = o->step || o->slew ? 0 : 1;
+	if (o->keyid >= 0)
+		r->qo.auth = &o->auth.ops;
 }
 
 /* Servers that were still waiting when --no-wait stopped the run. */
@@ -837,6 +850,30 @@ finish_stdout(int guard, int rc)
 	return 1;
 }
 
+/*
+ * -a: the key from the key file, or classic's message and exit 1; a
+ * file that is there but refused says why first.
+ */
+static int
+load_key(struct options *o)
+{
+	struct ntp_key k;
+	struct ntp_keys_err e;
+	char why[512];
+
+	if (ntp_keys_load(o->keyfile, (uint32_t)o->keyid, &k, &e) == 0) {
+		ntp_mac_auth_init(&o->auth, &k);
+		ntp_key_wipe(&k);
+		return 0;
+	}
+	if (e.code != NTP_KEYS_NOT_FOUND)
+		msg("%s", ntp_keys_describe(o->keyfile, &e, why, sizeof(why)));
+	if (e.code == NTP_KEYS_NOT_FOUND || e.code == NTP_KEYS_OPEN)
+		msg("Authentication with keyID %ld requested, but no matching "
+		    "keyID found in <%s>!", o->keyid, o->keyfile);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -845,12 +882,11 @@ main(int argc, char **argv)
 
 	guard = ntp_stdio_guard();
 	parse_args(&o, argc, argv);
-	if (o.keyid >= 0) {
-		msg("authentication is not supported yet");
+	if (o.keyid >= 0 && load_key(&o) != 0)
 		rc = 1;
-	} else {
+	else
 		rc = sntp(&o);
-	}
+	ntp_key_wipe(&o.auth.key);
 	free(o.hosts);
 	return finish_stdout(guard, rc);
 }

@@ -30,6 +30,13 @@
  *            straddle  claims a clock 2^31 s + 1 ms ahead, T3 = T2 + 0.1 ms,
  *                      and replies 5 ms after receipt: T2 - T1 wraps past
  *                      2^31 s while T3 - T4 does not (era boundary attack)
+ *            nak
+ *   mac=16|20 appends keyid=N (default 1) and a forged digest (0xa5
+ *   bytes); nak appends a crypto-NAK (key id 0, no digest, RFC 5905 §7.4).
+ *   relay=a.b.c.d (IPv4): an on-path forger.  Each request is answered at
+ *   once with this SPEC's own reply (origin right, MAC as above), then
+ *   passed on to a.b.c.d port 123, whose reply goes back to the client
+ *   as it came: the forged reply always arrives first.
  *
  * Standalone on purpose: it must not share bugs with lib/.
  */
@@ -96,8 +103,14 @@ struct spec {
 	long			 pad;
 	uint32_t		 refid, kod;
 	int			 silent, unsync, wrong_origin, spoof;
-	int			 zero_xmt, zero_rec, ext, straddle;
+	int			 zero_xmt, zero_rec, ext, straddle, nak;
 	double			 hold;		/* claimed T3 - T2, s; NAN */
+	uint32_t		 relay;		/* upstream IPv4, or 0 */
+	int			 upfd;		/* socket to it, or -1 */
+	uint8_t			 fwd[RECVMAX];	/* request to pass on */
+	size_t			 fwdlen;
+	struct sockaddr_storage	 client;	/* whom to relay to */
+	socklen_t		 clientlen;
 };
 
 /* A reply waiting for its emulated server-to-client delay to pass. */
@@ -169,12 +182,14 @@ static const struct key keys[] = {
 	KEY(dup, K_INT, 0, 100),
 	KEY(drop, K_DBL, 0, 1),
 	KEY(dropfirst, K_INT, 0, 1e9),
+	KEY(nak, K_FLAG, 0, 0),
 	KEY(ext, K_FLAG, 0, 0),
 	KEY(pad, K_INT, 0, PADMAX),
 	KEY(mac, K_INT, 0, 20),
 	KEY(keyid, K_INT, 0, 4294967295.0),
 	KEY(hold, K_DBL, 0, 1e6),
 	KEY(straddle, K_FLAG, 0, 0),
+	KEY(relay, K_REFID, 0, 0),
 };
 
 static volatile sig_atomic_t quit;
@@ -496,6 +511,22 @@ parse_spec(struct spec *sp, const char *text, int64_t start_ns)
 	free(copy);
 }
 
+/* relay=: a socket connected to the upstream server's port 123. */
+static void
+connect_upstream(struct spec *sp)
+{
+	struct sockaddr_in	 up;
+
+	memset(&up, 0, sizeof(up));
+	up.sin_family = AF_INET;
+	up.sin_port = htons(123);
+	up.sin_addr.s_addr = htonl(sp->relay);
+	sp->upfd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (sp->upfd == -1 ||
+	    connect(sp->upfd, (struct sockaddr *)&up, sizeof(up)) == -1)
+		err(1, "%s: relay socket", sp->text);
+}
+
 static void
 bind_spec(struct spec *sp)
 {
@@ -516,6 +547,9 @@ bind_spec(struct spec *sp)
 	if (sp->addr.ss_family == AF_INET && setsockopt(sp->fd, IPPROTO_IP,
 	    IP_PKTINFO, &on, sizeof(on)) == -1)
 		err(1, "%s: IP_PKTINFO", sp->text);
+	sp->upfd = -1;
+	if (sp->relay != 0)
+		connect_upstream(sp);
 }
 
 /* Written to a temporary name and renamed: readers never see it half. */
@@ -628,6 +662,9 @@ build_trailer(const struct spec *sp, uint8_t *pkt)
 		put32(pkt + len, (uint32_t)sp->keyid);
 		memset(pkt + len + MAC_KEYLEN, 0xa5, sp->mac);
 		len += MAC_KEYLEN + sp->mac;
+	} else if (sp->nak) {
+		put32(pkt + len, 0);
+		len += MAC_KEYLEN;
 	}
 	memset(pkt + len, 0, (size_t)sp->pad);
 	return len + (size_t)sp->pad;
@@ -694,6 +731,42 @@ handle_datagram(struct server *srv, struct spec *sp, const uint8_t *buf,
 	log_request(srv, sp, from, fromlen, mono, act, dst);
 	if (act == A_REPLIED || act == A_KOD)
 		schedule_reply(srv, sp, buf, from, fromlen, real, mono, dst);
+	if (sp->upfd != -1 && len <= sizeof(sp->fwd)) {
+		memcpy(sp->fwd, buf, len);
+		sp->fwdlen = len;
+		memcpy(&sp->client, from, fromlen);
+		sp->clientlen = fromlen;
+	}
+}
+
+/* relay=: pass the request on, after the forged reply has gone. */
+static void
+forward_requests(struct server *srv)
+{
+	struct spec	*sp;
+	size_t		 i;
+
+	for (i = 0; i < srv->nspecs; i++) {
+		sp = &srv->specs[i];
+		if (sp->upfd == -1 || sp->fwdlen == 0)
+			continue;
+		if (send(sp->upfd, sp->fwd, sp->fwdlen, 0) == -1)
+			warn("%s: relay send", sp->text);
+		sp->fwdlen = 0;
+	}
+}
+
+/* relay=: the upstream's reply, back to the client unchanged. */
+static void
+relay_reply(struct spec *sp)
+{
+	uint8_t	 buf[RECVMAX];
+	ssize_t	 n;
+
+	while ((n = recv(sp->upfd, buf, sizeof(buf), 0)) > 0)
+		if (sendto(sp->fd, buf, (size_t)n, 0,
+		    (struct sockaddr *)&sp->client, sp->clientlen) == -1)
+			warn("%s: relay sendto", sp->text);
 }
 
 /* Read every datagram waiting on the socket. */
@@ -884,25 +957,31 @@ poll_timeout(const struct server *srv)
 static void
 serve(struct server *srv)
 {
-	struct pollfd	 pfd[MAXSPECS];
+	struct pollfd	 pfd[2 * MAXSPECS];
 	struct timespec	 ts;
-	size_t		 i;
+	size_t		 i, n = srv->nspecs;
 
-	for (i = 0; i < srv->nspecs; i++) {
+	for (i = 0; i < n; i++) {
 		pfd[i].fd = srv->specs[i].fd;
 		pfd[i].events = POLLIN;
+		pfd[n + i].fd = srv->specs[i].upfd;
+		pfd[n + i].events = POLLIN;
 	}
 	while (!quit && clock_ns(CLOCK_MONOTONIC) < srv->deadline) {
 		ts = poll_timeout(srv);
-		if (ppoll(pfd, srv->nspecs, &ts, NULL) == -1) {
+		if (ppoll(pfd, 2 * n, &ts, NULL) == -1) {
 			if (errno == EINTR)
 				continue;
 			err(1, "ppoll");
 		}
-		for (i = 0; i < srv->nspecs; i++)
+		for (i = 0; i < n; i++)
 			if (pfd[i].revents & (POLLIN | POLLERR))
 				drain(srv, &srv->specs[i]);
 		send_due(srv);
+		forward_requests(srv);
+		for (i = 0; i < n; i++)
+			if (pfd[n + i].revents & (POLLIN | POLLERR))
+				relay_reply(&srv->specs[i]);
 	}
 }
 
@@ -992,8 +1071,11 @@ teardown(struct server *srv)
 {
 	size_t	 i;
 
-	for (i = 0; i < srv->nspecs; i++)
+	for (i = 0; i < srv->nspecs; i++) {
 		close(srv->specs[i].fd);
+		if (srv->specs[i].upfd != -1)
+			close(srv->specs[i].upfd);
+	}
 	if (srv->log != stdout)
 		fclose(srv->log);
 	free(srv->pend);

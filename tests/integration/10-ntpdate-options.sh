@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ntpdate's options: usage errors (exit 2, classic messages, nothing sent),
-# -a (not supported: exit 1), -e and -k accepted, -v, -o, -dd, -4/-6, and -s:
+# -a with no key file (exit 1), -e and -k accepted, -v, -o, -dd, -4/-6, and -s:
 # messages to syslog when /dev/log takes them (a listener of ours, seen
 # through a private /dev), else on the terminal.
 # shellcheck source=tests/lib.sh
@@ -56,12 +56,13 @@ ntpt_assert_eq "$(cat "$NTPT_TMP/usage1.err")" "$USAGE" "no argument: stderr"
 ntpt_assert_eq "$(cat "$NTPT_TMP/usage2.err")" "$USAGE" "no server: stderr"
 ntpt_assert_eq "$(ntpt_requests 127.0.0.1)" 0 "usage errors: requests"
 
-# -a: no authentication yet; says so before asking anyone.
-nd auth -q -a 1 127.0.0.1
+# -a with a missing key file: classic's message before asking anyone
+# (50-auth-*.sh test authentication itself).
+nd auth -q -a 1 -k "$NTPT_TMP/nokeys" 127.0.0.1
 nd_wait
-ntpt_assert_match "$(pfx auth)authentication is not supported yet\$" \
+ntpt_assert_match "$(pfx auth)no key file <$NTPT_TMP/nokeys>, exiting\$" \
     "$(cat "$NTPT_TMP/auth.err")" "-a 1: message"
-ntpt_assert_eq "$(wc -l <"$NTPT_TMP/auth.err")" 1 "-a 1: stderr lines"
+ntpt_assert_eq "$(wc -l <"$NTPT_TMP/auth.err")" 2 "-a 1: stderr lines"
 rc_is auth 1
 ntpt_assert_eq "$(ntpt_requests 127.0.0.1)" 0 "-a 1: requests"
 

@@ -3,7 +3,7 @@
 # time with %z, offset, error bound, name and address, stratum, leap word),
 # one request per server on a LAN, the offset digits from the server's
 # precision, header fields, an era 1 server, IPv6, host order, -l, and the
-# usage errors (exit 64) and -a (exit 1).
+# usage errors (exit 64) and -a without a key file (exit 1).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
@@ -57,10 +57,11 @@ usage64 u_a0 -a 0 127.0.0.12
 usage64 u_noarg 127.0.0.12 -t
 ntpt_assert_eq "$(ntpt_requests 127.0.0.12)" 0 "requests after usage errors"
 
-# -a is accepted but not supported yet: exit 1, nothing sent.
-sn_fg u_auth -a 5 127.0.0.12
+# -a with a key file that is not there: exit 1, nothing sent
+# (50-auth-*.sh test authentication itself).
+sn_fg u_auth -a 5 -k "$NTPT_TMP/nokeys" 127.0.0.12
 rc_is u_auth 1
-ntpt_assert_match '^sntp: authentication is not supported yet$' \
+ntpt_assert_match '^sntp: Authentication with keyID 5 requested, but no matching keyID found in <.*/nokeys>!$' \
     "$(err u_auth)" "-a message"
 ntpt_assert_eq "$(out u_auth)" "" "-a stdout"
 ntpt_assert_eq "$(ntpt_requests 127.0.0.12)" 0 "requests after -a"
