@@ -567,76 +567,33 @@ emit_json(const struct run *r, struct ntp_json *j)
 	ntp_json_free(j);
 }
 
-static const char *
-json_reason(const struct run *r, size_t idx)
-{
-	if (usable(&r->srv[idx]))
-		return "ok";
-	if (r->cut[idx])
-		return "not_waited_for";
-	return ntp_reason_name(r->srv[idx].reason);
-}
-
-/* Stratum and leap: the best sample's, else the last authentic reply's. */
-static void
-json_header(struct ntp_json *j, const struct ntp_server *s)
-{
-	const struct ntp_sample *b = ntp_server_best(s);
-
-	if (b != NULL) {
-		ntp_json_int(j, "stratum", b->stratum);
-		ntp_json_str(j, "leap", leap_word(b->leap));
-	} else if (s->nreplies > 0) {
-		ntp_json_int(j, "stratum", s->last.stratum);
-		ntp_json_str(j, "leap", leap_word(s->last.leap));
-	} else {
-		ntp_json_null(j, "stratum");
-		ntp_json_null(j, "leap");
-	}
-}
-
 static void
 json_server(const struct run *r, size_t idx)
 {
-	const struct ntp_server *s = &r->srv[idx];
-	const struct ntp_sample *b = ntp_server_best(s);
 	struct ntp_json j;
 
-	ntp_json_begin(&j);
-	ntp_json_str(&j, "host", s->host);
-	ntp_json_str(&j, "address", s->addrlen ? s->addrstr : NULL);
-	json_header(&j, s);
-	ntp_json_num(&j, "offset", b ? b->offset : NAN, 9);
-	ntp_json_num(&j, "delay", b ? b->delay : NAN, 9);
-	ntp_json_num(&j, "error", b ? b->error : NAN, 9);
-	ntp_json_num(&j, "root_distance", b ? b->rootdist : NAN, 9);
-	ntp_json_bool(&j, "usable", usable(s));
-	ntp_json_bool(&j, "selected", (int)idx == r->chosen);
-	ntp_json_str(&j, "reason", json_reason(r, idx));
-	ntp_json_int(&j, "requests", s->nsent);
+	ntp_json_server(&j, &r->srv[idx], (int)idx == r->chosen,
+	    !usable(&r->srv[idx]) && r->cut[idx] ? "not_waited_for" : NULL);
 	emit_json(r, &j);
 }
 
 static void
 json_result(const struct run *r, int ok)
 {
-	const struct ntp_server *c = r->chosen >= 0 ? &r->srv[r->chosen] :
-	    NULL;
+	struct ntp_json_result res;
 	struct ntp_json j;
-	size_t i, m = 0;
+	size_t i;
 
+	memset(&res, 0, sizeof(res));
+	res.ok = ok;
+	res.selected = r->chosen >= 0 ? &r->srv[r->chosen] : NULL;
+	res.servers = r->n;
 	for (i = 0; i < r->n; i++)
-		m += usable(&r->srv[i]);
-	ntp_json_begin(&j);
-	ntp_json_bool(&j, "result", ok);
-	ntp_json_str(&j, "selected", c ? c->addrstr : NULL);
-	ntp_json_num(&j, "offset", c ? ntp_server_best(c)->offset : NAN, 9);
-	ntp_json_int(&j, "servers", (long long)r->n);
-	ntp_json_int(&j, "usable", (long long)m);
-	ntp_json_bool(&j, "no_majority", r->sel.no_majority &&
-	    r->sel.usable > 1);
-	ntp_json_str(&j, "adjusted", r->adjusted);
-	ntp_json_str(&j, "error", r->error);
+		res.usable += usable(&r->srv[i]);
+	res.no_majority = r->sel.no_majority && r->sel.usable > 1;
+	res.adjusted = r->adjusted;
+	res.error = r->error;
+	ntp_json_result(&j, &res);
 	emit_json(r, &j);
 }
 
