@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,19 +18,22 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ntp_clock.h"
+#include "ntp_conf.h"
 #include "ntp_engine.h"
 #include "ntp_json.h"
 #include "ntp_kod.h"
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
+#include "ntp_splay.h"
 
 #define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
 	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
 	"[-o version] [-t timeout] [-c host]... [--wait|--no-wait]\n" \
-	"            [-j|--json] host..."
+	"            [-j|--json] [--config[=file]] [--splay=seconds] host..."
 #define NO_HOST "Must supply at least one of -b hostname, -c hostname, " \
 	"or hostname."
 #define RESOLVE_TIMEOUT	5.0	/* s for all names together */
@@ -42,8 +46,13 @@ enum {
 	OPT_WAIT = 256,
 	OPT_NOWAIT,
 	OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_CONFIG,
+	OPT_SPLAY
 };
+
+/* Set by SIGINT/SIGTERM during --splay: the one global (STYLE.md). */
+static volatile sig_atomic_t stop_signal;
 
 struct options {
 	int		family;
@@ -60,6 +69,9 @@ struct options {
 	long		keyid;		/* -1: no -a */
 	const char	*kodfile;
 	const char	*logfile;
+	int		use_config;	/* --config */
+	const char	*config;	/* --config=FILE, or NULL: search */
+	double		splay;		/* --splay, s */
 	const char	**hosts;
 	size_t		nhosts;
 };
@@ -107,6 +119,8 @@ static const struct option longopts[] = {
 	{ "no-wait",		no_argument,		NULL, OPT_NOWAIT },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "config",		optional_argument,	NULL, OPT_CONFIG },
+	{ "splay",		required_argument,	NULL, OPT_SPLAY },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -266,6 +280,16 @@ parse_opt(struct options *o, int c, const char *arg)
 	case OPT_HELP:
 	case OPT_VERSION:
 		info_exit(c == OPT_VERSION);
+	case OPT_CONFIG:
+		o->use_config = 1;
+		o->config = arg;
+		return 0;
+	case OPT_SPLAY:
+		if (ntp_parse_decimal(arg, 0, NTP_SPLAY_MAX, &o->splay) == 0)
+			return 0;
+		msg("--splay: seconds must be 0 to %.0f: %s", NTP_SPLAY_MAX,
+		    arg);
+		return -1;
 	case 'a':
 	case 'g':
 	case 'M':
@@ -309,7 +333,7 @@ parse_args(struct options *o, int argc, char **argv)
 		add_host(o, argv[optind++]);
 	if (bad)
 		usage_error();
-	if (o->nhosts == 0) {
+	if (o->nhosts == 0 && !o->use_config) {
 		msg("%s", NO_HOST);
 		usage_error();
 	}
@@ -758,19 +782,122 @@ sntp(const struct options *o)
 	return rc;
 }
 
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * --splay: wait a random 0..S seconds (monotonic) before anything goes
+ * on the network.  SIGINT/SIGTERM end the wait and the program, by the
+ * signal, the clock untouched.
+ */
+static void
+splay(const struct options *o)
+{
+	struct sigaction sa, old_int, old_term;
+	uint64_t r;
+	double d;
+	int sig;
+
+	ntp_splay_random(&r);
+	d = ntp_splay_pick(o->splay, r);
+	if (o->debug)
+		msg("debug: splay: waiting %.3f s of at most %g s", d,
+		    o->splay);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: the sleep ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	if (ntp_splay_wait(d, &stop_signal) != 0) {
+		sig = (int)stop_signal;
+		msg("interrupted by %s during --splay; the clock was not "
+		    "changed", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		signal(sig, SIG_DFL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+}
+
+/* Each configuration problem, then with -d where each server came from. */
+static void
+report_config(const struct options *o, const struct ntp_conf *c)
+{
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < c->ndiag; i++) {
+		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
+		msg("%s", buf);
+	}
+	if (c->ndropped > 0)
+		msg("%zu more configuration problems", c->ndropped);
+	for (i = 0; o->debug && i < c->n; i++)
+		msg("debug: server %s from %s:%u%s", c->srv[i].host,
+		    c->srv[i].file, c->srv[i].line, c->srv[i].pool ?
+		    " (pool: all its addresses)" : "");
+}
+
+/*
+ * --config: the servers of FILE, or of the system's first NTP config,
+ * after those of the command line (o->hosts has room for argc + 1).
+ */
+static int
+load_config(struct options *o, struct ntp_conf *c)
+{
+	const char **h;
+	size_t i;
+	int r;
+
+	if (o->config != NULL) {
+		ntp_conf_init(c, NULL);
+		r = ntp_conf_read(c, ntp_conf_kind_of(o->config), o->config);
+	} else {
+		ntp_conf_init(c, getenv("NTPC_CONF_ROOT"));
+		r = ntp_conf_search(c);
+	}
+	report_config(o, c);
+	if (r < 0 || (h = reallocarray(o->hosts, o->nhosts + c->n + 1,
+	    sizeof(*h))) == NULL) {
+		msg("%s", ntp_strerror(NTP_R_NOMEM));
+		return -1;
+	}
+	o->hosts = h;
+	for (i = 0; i < c->n; i++)
+		o->hosts[o->nhosts++] = c->srv[i].host;
+	if (o->nhosts == 0) {
+		msg("--config: no server in %s", o->config ? o->config :
+		    "the system's NTP configuration (ntp.conf, chrony.conf, "
+		    "ntpd.conf, step-tickers, default/ntpdate)");
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
+	struct ntp_conf conf;
 	int rc;
 
 	parse_args(&o, argc, argv);
+	ntp_conf_init(&conf, NULL);
 	if (o.keyid >= 0) {
 		msg("authentication is not supported yet");
 		rc = 1;
+	} else if (o.use_config && load_config(&o, &conf) != 0) {
+		rc = 1;
 	} else {
+		if (o.splay > 0)
+			splay(&o);
 		rc = sntp(&o);
 	}
+	ntp_conf_free(&conf);
 	free(o.hosts);
 	return rc;
 }
