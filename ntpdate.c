@@ -566,7 +566,8 @@ print_json(const struct out *out, const struct options *o,
 	size_t i;
 
 	memset(&res, 0, sizeof(res));
-	for (i = 0; js->ran && i < n; i++) {
+	/* As sntp -j: no server objects when the run could not start. */
+	for (i = 0; js->error == NULL && i < n; i++) {
 		ntp_json_server(&j, &srv[i], (int)i == js->chosen, NULL);
 		json_emit(out, &j);
 		res.usable += ntp_json_usable(&srv[i]);

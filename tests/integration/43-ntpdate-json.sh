@@ -147,4 +147,15 @@ rc_is none 1
 jcheck none '{"servers": [{"address": "127.0.0.2", "reason": "no_reply"}],
   "result": {"result": false, "selected": null, "offset": null,
    "usable": 0, "error": "no_usable_server"}}'
+# No name resolves (hosts from /etc/hosts only, bind-mounted in this
+# private mount namespace: no DNS query at all).
+echo 'hosts: files' >"$NTPT_TMP/nsswitch.conf"
+mount --bind "$NTPT_TMP/nsswitch.conf" /etc/nsswitch.conf ||
+    ntpt_fail "cannot bind-mount /etc/nsswitch.conf"
+nd unres -q --json no-such-host.test
+nd_wait
+rc_is unres 1
+jcheck unres '{"servers": [{"host": "no-such-host.test", "address": null,
+   "reason": "name_not_resolved", "requests": 0}],
+  "result": {"result": false, "servers": 1, "error": "no_server"}}'
 ntpt_pass
