@@ -55,6 +55,9 @@ $expect"
 	grep -q "root	$2/ntpdate -s --splay=240 --config\$" \
 	    "$d$6/examples/ntpdate.cron" || fail "cron line does not name $2"
 	! grep -rq '@SBINDIR@' "$d" || fail "@SBINDIR@ left in $d"
+	# The timer restarts the oneshot service: it must not stay active.
+	! grep -q '^RemainAfterExit=yes' "$d$5/ntpdate.service" ||
+	    fail "ntpdate.service stays active; ntpdate.timer could not rerun it"
 }
 
 # check_gone DIR DOC: no file left, ntpc's doc directory removed.
