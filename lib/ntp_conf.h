@@ -64,7 +64,7 @@ struct ntp_conf_diag {
 	unsigned	line;
 	int		err;		/* enum ntp_conf_err */
 	int		sys_errno;	/* for E_OPEN, E_READ, E_DIR */
-	const char	*path;		/* the file or directory named, or NULL */
+	const char	*path;		/* file or directory named, or NULL */
 };
 
 /* The result of reading configuration files; zero it, or ntp_conf_init. */

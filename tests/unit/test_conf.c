@@ -97,7 +97,7 @@ struct conf_vec {
 	"# The settings in this file are used by the program ntpdate-debian\n" \
 	"NTPDATE_USE_NTP_CONF=yes\n" \
 	"\n" \
-	"# List of NTP servers to use  (Separate multiple servers with spaces.)\n" \
+	"# List of NTP servers to use (separated by spaces)\n" \
 	"NTPSERVERS=\"ntp.ubuntu.com 0.debian.pool.ntp.org\"\n" \
 	"NTPOPTIONS=\"\"\n"
 
@@ -615,8 +615,8 @@ host_ok(const char *h)
 	if (n == 0 || n > 255 || h[0] == '-')
 		return 0;
 	for (i = 0; i < n; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789.-:_%", h[i]) == NULL)
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:_%", h[i]) == NULL)
 			return 0;
 	return 1;
 }
