@@ -50,7 +50,7 @@ $expect"
 	done
 	cmp -s "$B/ntpdate" "$d$2/ntpdate" || fail "$2/ntpdate differs"
 	cmp -s "$B/sntp" "$d$3/sntp" || fail "$3/sntp differs"
-	grep -qx "ExecStart=$2/ntpdate -b \$NTPOPTIONS --config \$NTPSERVERS" \
+	grep -qx "ExecStart=$2/ntpdate -b \$OPTIONS \$NTPOPTIONS --config \$NTPSERVERS" \
 	    "$d$5/ntpdate.service" || fail "ExecStart does not name $2/ntpdate"
 	grep -q "root	$2/ntpdate -s --splay=240 --config\$" \
 	    "$d$6/examples/ntpdate.cron" || fail "cron line does not name $2"
