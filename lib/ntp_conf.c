@@ -311,14 +311,15 @@ rooted(const struct ntp_conf *c, const char *path, char *buf, size_t len)
 static void
 include_file(struct pfile *p, const char *name, enum ntp_conf_kind kind)
 {
-	char path[NTP_CONF_LINEMAX + 1], full[2 * NTP_CONF_LINEMAX + 2];
+	char full[2 * NTP_CONF_LINEMAX + 2];
 
 	if (p->noinclude) {
 		diag(p, NTP_CONF_E_NOINCLUDE, 0, name);
 		return;
 	}
-	if (relative_path(p, name, path, sizeof(path)) != 0 ||
-	    rooted(p->c, path, full, sizeof(full)) != 0) {
+	/* A relative name is next to the including file, already rooted. */
+	if (name[0] == '/' ? rooted(p->c, name, full, sizeof(full)) != 0 :
+	    relative_path(p, name, full, sizeof(full)) != 0) {
 		diag(p, NTP_CONF_E_OPEN, ENAMETOOLONG, name);
 		return;
 	}

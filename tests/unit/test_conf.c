@@ -562,6 +562,30 @@ START_TEST(test_search_first_file_with_a_server_wins)
 }
 END_TEST
 
+/* Under a root, a relative includefile is next to its file, once rooted. */
+START_TEST(test_search_relative_include_under_root)
+{
+	struct ntp_conf c;
+	char want[512];
+
+	mkdir_tmp();
+	mkdirs("etc/ntp");
+	put("etc/ntp.conf", "includefile ntp/servers.conf\n"
+	    "includefile /etc/ntp/abs.conf\n");
+	put("etc/ntp/servers.conf", "server rel.example\n");
+	put("etc/ntp/abs.conf", "server abs.example\n");
+	ntp_conf_init(&c, dir);
+	ck_assert_int_eq(ntp_conf_search(&c), 2);
+	ck_assert_uint_eq(c.ndiag, 0);
+	ck_assert_str_eq(c.srv[0].host, "rel.example");
+	snprintf(want, sizeof(want), "%s/etc/ntp/servers.conf", dir);
+	ck_assert_str_eq(c.srv[0].file, want);
+	ck_assert_str_eq(c.srv[1].host, "abs.example");
+	ntp_conf_free(&c);
+	rm_tmp();
+}
+END_TEST
+
 START_TEST(test_search_falls_through_to_default_file)
 {
 	struct ntp_conf c;
@@ -685,6 +709,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_directory_is_not_a_file);
 	tcase_add_test(tc, test_chrony_confdir_sourcedir_order);
 	tcase_add_test(tc, test_search_first_file_with_a_server_wins);
+	tcase_add_test(tc, test_search_relative_include_under_root);
 	tcase_add_test(tc, test_search_falls_through_to_default_file);
 	tcase_add_test(tc, test_search_nothing_and_broken_file_named);
 	tcase_add_test(tc, test_random_text_keeps_invariants);
