@@ -1,11 +1,15 @@
 # ntpc: ntpdate and sntp over a small NTP client library.
-# Targets: all, check, check-unit, check-integration, sanitize-check,
-#          lint, install, uninstall, clean, demo, bench, fuzz, fuzz-smoke.
+# Targets: all, check, check-unit, check-integration, check-install,
+#          sanitize-check, lint, install, uninstall, clean, demo, bench,
+#          fuzz, fuzz-smoke.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/ntpc
+# systemd looks in /usr/lib/systemd/system and /usr/local/lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL	?= install
 
 # Build directory (out of tree with e.g. B=build-asan).
@@ -77,13 +81,17 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-check: check-unit check-integration
+check: check-unit check-integration check-install
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
 check-integration: $(PROGS) $(TESTD)
 	@NTPT_BUILD=$(abspath $(B)) bash tests/run-integration.sh
+
+# make install/uninstall into a temporary DESTDIR, tree checked.
+check-install: $(PROGS)
+	@B=$(B) sh tests/install.sh
 
 # ASan + UBSan build of everything, in its own directory.
 sanitize-check:
@@ -106,7 +114,7 @@ bench: $(PROGS) $(TESTD)
 FUZZ_CC	?= clang
 FUZZ_TIME ?= 60
 FZ	= build-fuzz
-FUZZ_TARGETS = reply kod parse json esc
+FUZZ_TARGETS = reply kod parse json esc conf
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -std=c11 -Wall -Wextra -D_GNU_SOURCE -D_TIME_BITS=64 \
 	      -D_FILE_OFFSET_BITS=64 -DNTPC_VERSION='"$(VERSION)"' -Ilib \
@@ -140,25 +148,47 @@ fuzz: $(FUZZ_BINS)
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=20
 
+# The units and the cron example name the installed ntpdate (@SBINDIR@).
+SUBST	= sed 's|@SBINDIR@|$(SBINDIR)|g'
+
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)/examples
 	$(INSTALL) -m 755 $(B)/ntpdate $(DESTDIR)$(SBINDIR)/ntpdate
 	$(INSTALL) -m 755 $(B)/sntp $(DESTDIR)$(BINDIR)/sntp
 	$(INSTALL) -m 644 man/ntpdate.8 $(DESTDIR)$(MANDIR)/man8/ntpdate.8
 	$(INSTALL) -m 644 man/sntp.1 $(DESTDIR)$(MANDIR)/man1/sntp.1
+	$(SUBST) contrib/ntpdate.service.in >$(B)/ntpdate.service.tmp
+	$(INSTALL) -m 644 $(B)/ntpdate.service.tmp \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/ntpdate.service
+	$(INSTALL) -m 644 contrib/ntpdate.timer \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/ntpdate.timer
+	$(SUBST) contrib/ntpdate.cron.in >$(B)/ntpdate.cron.tmp
+	$(INSTALL) -m 644 $(B)/ntpdate.cron.tmp \
+	    $(DESTDIR)$(DOCDIR)/examples/ntpdate.cron
+	$(INSTALL) -m 644 contrib/ntpdate.env \
+	    $(DESTDIR)$(DOCDIR)/examples/ntpdate.env
+	rm -f $(B)/ntpdate.service.tmp $(B)/ntpdate.cron.tmp
 
+# Removes what install put there; shared directories stay, ntpc's go.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ntpdate $(DESTDIR)$(BINDIR)/sntp \
-	    $(DESTDIR)$(MANDIR)/man8/ntpdate.8 $(DESTDIR)$(MANDIR)/man1/sntp.1
+	    $(DESTDIR)$(MANDIR)/man8/ntpdate.8 $(DESTDIR)$(MANDIR)/man1/sntp.1 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/ntpdate.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/ntpdate.timer \
+	    $(DESTDIR)$(DOCDIR)/examples/ntpdate.cron \
+	    $(DESTDIR)$(DOCDIR)/examples/ntpdate.env
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -f $(PROGS) $(TESTD) $(LIB) $(UNIT_BIN)
 	find . -name '*.[od]' -not -path './.git/*' -delete
 	rm -rf build-asan build-fuzz
 
-.PHONY: all check check-unit check-integration sanitize-check lint demo \
-	bench install uninstall clean fuzz fuzz-build fuzz-smoke
+.PHONY: all check check-unit check-integration check-install \
+	sanitize-check lint demo bench install uninstall clean fuzz \
+	fuzz-build fuzz-smoke
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d \
     $(FZ)/lib/*.d $(FZ)/*.d)

@@ -6,8 +6,10 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,20 +19,39 @@
 #include <unistd.h>
 
 #include "ntp_clock.h"
+#include "ntp_conf.h"
 #include "ntp_engine.h"
 #include "ntp_esc.h"
 #include "ntp_file.h"
+#include "ntp_json.h"
 #include "ntp_keys.h"
 #include "ntp_mac.h"
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
 #include "ntp_resolve.h"
+#include "ntp_splay.h"
 
 #define USAGE "usage: ntpdate [-46bBdqsuv] [-a key#] [-e delay] " \
 	"[-k file] [-p samples] [-o version#] [-t timeo] server ..."
 #define RESOLVE_TIMEOUT	5.0	/* s for all names together */
 #define NAME_SHOWN	255	/* bytes of a host name shown, escaped */
+
+enum {
+	OPT_CONFIG = 256,
+	OPT_SPLAY,
+	OPT_JSON
+};
+
+static const struct option longopts[] = {
+	{ "config",	optional_argument,	NULL, OPT_CONFIG },
+	{ "splay",	required_argument,	NULL, OPT_SPLAY },
+	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* Set by SIGINT/SIGTERM during --splay: the one global (STYLE.md). */
+static volatile sig_atomic_t stop_signal;
 
 struct options {
 	int		family;
@@ -47,14 +68,31 @@ struct options {
 	long		keyid;		/* -1: no -a */
 	const char	*keyfile;
 	struct ntp_mac_auth auth;	/* -a: the key, loaded in main */
+	int		use_config;	/* --config */
+	const char	*config;	/* --config=FILE, or NULL: search */
+	double		splay;		/* --splay, s */
+	int		json;		/* --json */
 	char		**hosts;
 	size_t		nhosts;
+};
+
+/* What --json needs to know of a run. */
+struct json_run {
+	FILE		*f;		/* the real stdout */
+	int		ran;		/* the servers were queried */
+	int		chosen;
+	struct ntp_selection sel;
+	const char	*error;		/* the run could not start */
+	int		applied;	/* apply() ran: kind and reason set */
+	enum ntp_adj_kind kind;
+	int		apply_reason;	/* 0, or why the clock was not set */
 };
 
 /* Where messages go: the terminal with classic's prefix, or syslog. */
 struct out {
 	int		use_syslog;
 	long		pid;
+	struct json_run	*js;		/* --json, or NULL */
 };
 
 static void say(const struct out *, int, const char *, ...)
@@ -137,6 +175,27 @@ parse_value(struct options *o, int c, const char *arg)
 	}
 }
 
+/* The long options of ntpc (classic has none). */
+static int
+parse_long_opt(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_CONFIG:
+		o->use_config = 1;
+		o->config = arg;
+		return 0;
+	case OPT_SPLAY:
+		if (ntp_parse_decimal(arg, 0, NTP_SPLAY_MAX, &o->splay) == 0)
+			return 0;
+		fprintf(stderr, "ntpdate: --splay: seconds must be 0 to %.0f: "
+		    "%s\n", NTP_SPLAY_MAX, arg);
+		return -1;
+	default:	/* OPT_JSON */
+		o->json = 1;
+		return 0;
+	}
+}
+
 static int
 parse_opt(struct options *o, int c, const char *arg)
 {
@@ -170,6 +229,10 @@ parse_opt(struct options *o, int c, const char *arg)
 		break;
 	case 'a': case 'e': case 'k': case 'o': case 'p': case 't':
 		return parse_value(o, c, arg);
+	case OPT_CONFIG:
+	case OPT_SPLAY:
+	case OPT_JSON:
+		return parse_long_opt(o, c, arg);
 	default:
 		return -1;
 	}
@@ -188,10 +251,11 @@ parse_args(struct options *o, int argc, char **argv)
 	o->timeout = 2.0;
 	o->keyid = -1;
 	o->keyfile = "/etc/ntp.keys";
-	while ((c = getopt(argc, argv, "46a:bBde:k:o:p:qst:uv")) != -1)
+	while ((c = getopt_long(argc, argv, "46a:bBde:k:o:p:qst:uv", longopts,
+	    NULL)) != -1)
 		if (parse_opt(o, c, optarg) != 0)
 			bad = 1;
-	if (bad || optind >= argc)
+	if (bad || (optind >= argc && !o->use_config))
 		usage();
 	o->hosts = argv + optind;
 	o->nhosts = (size_t)(argc - optind);
@@ -380,6 +444,11 @@ apply(const struct out *out, const struct options *o,
 
 	rc = ntp_clock_apply(ntp_clock_system(), sel->offset_ns, o->adj,
 	    NTP_STEP_THRESHOLD, o->query || o->debug, &a);
+	if (out->js != NULL) {
+		out->js->applied = 1;
+		out->js->kind = a.kind;
+		out->js->apply_reason = rc;
+	}
 	if (rc == NTP_R_SLEW_TOO_BIG) {
 		say(out, LOG_ERR, "server %s: offset %+.6f sec is too large "
 		    "to slew (adjtime accepts at most %.0f s); use -b to step",
@@ -439,9 +508,22 @@ load_key(const struct out *out, struct options *o)
 	return 1;
 }
 
+/* --json: what run() decided, for the objects printed after it. */
+static void
+json_keep(const struct out *out, int chosen, const struct ntp_selection *sel)
+{
+	if (out->js == NULL)
+		return;
+	out->js->ran = 1;
+	out->js->chosen = chosen;
+	out->js->sel = *sel;
+}
+
 static int
 start_failed(const struct out *out, int reason)
 {
+	if (out->js != NULL)
+		out->js->error = ntp_reason_name(reason);
 	if (reason == NTP_R_PORT_IN_USE)
 		say(out, LOG_ERR, "the NTP socket is in use, exiting");
 	else if (reason == NTP_R_PORT_PERM)
@@ -481,6 +563,7 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	if (o->keyid >= 0)
 		ntp_mac_authdelay(srv, n, o->authdelay);
 	chosen = ntp_choose(srv, n, &sel);
+	json_keep(out, chosen, &sel);
 	report_kisses(out, srv, n);
 	if (o->debug)
 		for (i = 0; i < n; i++)
@@ -512,38 +595,267 @@ finish_stdout(const struct out *out, int guard, int rc)
 	return 1;
 }
 
+static void
+json_emit(const struct out *out, struct ntp_json *j)
+{
+	const char *text = ntp_json_end(j);
+
+	if (text != NULL) {
+		fprintf(out->js->f, "%s\n", text);
+		fflush(out->js->f);
+	}
+	ntp_json_free(j);
+}
+
+/* The result's adjusted/error words, as apply() decided and did. */
+static void
+json_outcome(const struct options *o, const struct json_run *js,
+    struct ntp_json_result *res)
+{
+	const char *kind = js->kind == NTP_DO_STEP ? "step" : "slew";
+
+	if (!js->applied)
+		return;
+	if (js->apply_reason == NTP_R_SLEW_TOO_BIG)
+		res->error = ntp_reason_name(NTP_R_SLEW_TOO_BIG);
+	else if (js->apply_reason != 0)
+		res->error = js->kind == NTP_DO_STEP ? "step_failed" :
+		    "slew_failed";
+	else if (!o->query && !o->debug)
+		res->adjusted = kind;
+}
+
+/* sntp -j's schema: one object per server, then the result. */
+static void
+print_json(const struct out *out, const struct options *o,
+    const struct ntp_server *srv, size_t n, int rc)
+{
+	const struct json_run *js = out->js;
+	struct ntp_json_result res;
+	struct ntp_json j;
+	size_t i;
+
+	memset(&res, 0, sizeof(res));
+	/* As sntp -j: no server objects when the run could not start. */
+	for (i = 0; js->error == NULL && i < n; i++) {
+		ntp_json_server(&j, &srv[i], (int)i == js->chosen, NULL);
+		if (o->keyid >= 0)
+			ntp_json_bool(&j, "authenticated", srv[i].nreplies > 0);
+		json_emit(out, &j);
+		res.usable += ntp_json_usable(&srv[i]);
+	}
+	res.ok = rc == 0;
+	res.servers = n;
+	res.no_majority = js->ran && js->sel.no_majority && js->sel.usable > 1;
+	res.error = js->error;
+	if (js->ran && js->chosen >= 0) {
+		res.selected = &srv[js->chosen];
+		res.offset = js->sel.offset;
+		json_outcome(o, js, &res);
+	} else if (res.error == NULL) {
+		res.error = ntp_servers_addressed(srv, n) == 0 ?
+		    "no_server" : "no_usable_server";
+	}
+	ntp_json_result(&j, &res);
+	if (o->keyid >= 0)
+		ntp_json_bool(&j, "authenticated", res.selected != NULL);
+	json_emit(out, &j);
+}
+
+/*
+ * --json: the objects go to the real stdout, alone; classic's lines
+ * (-q, -d, the final line) go to stderr, where a person still sees them.
+ */
+static int
+json_open(struct out *out, struct json_run *js)
+{
+	int fd;
+
+	memset(js, 0, sizeof(*js));
+	js->chosen = -1;
+	fflush(stdout);
+	if ((fd = dup(STDOUT_FILENO)) < 0 ||
+	    (js->f = fdopen(fd, "w")) == NULL ||
+	    dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		say(out, LOG_ERR, "--json: %s", strerror(errno));
+		return -1;
+	}
+	out->js = js;
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * --splay: wait a random 0..S seconds (monotonic) before anything goes
+ * on the network.  SIGINT/SIGTERM end the wait and the program, by the
+ * signal, the clock untouched.
+ */
+static void
+splay(const struct out *out, const struct options *o)
+{
+	struct sigaction sa, old_int, old_term;
+	uint64_t r;
+	double d;
+	int sig;
+
+	ntp_splay_random(&r);
+	d = ntp_splay_pick(o->splay, r);
+	if (o->debug)
+		printf("splay: waiting %.3f s of at most %g s\n", d, o->splay);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: the sleep ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	if (ntp_splay_wait(d, &stop_signal) != 0) {
+		sig = (int)stop_signal;
+		say(out, LOG_NOTICE, "interrupted by %s during --splay; the "
+		    "clock was not changed", sig == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+		signal(sig, SIG_DFL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+}
+
+/* Each configuration problem, then with -d where each server came from. */
+static void
+report_config(const struct out *out, const struct options *o,
+    const struct ntp_conf *c)
+{
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < c->ndiag; i++) {
+		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
+		say(out, LOG_WARNING, "%s", buf);
+	}
+	if (c->ndropped > 0)
+		say(out, LOG_WARNING, "%zu more configuration problems",
+		    c->ndropped);
+	for (i = 0; o->debug && i < c->n; i++)
+		printf("server %s from %s:%u%s\n", c->srv[i].host,
+		    c->srv[i].file, c->srv[i].line, c->srv[i].pool ?
+		    " (pool: all its addresses)" : "");
+}
+
+/* --config: the servers of FILE, or of the system's first NTP config. */
+static int
+load_config(const struct out *out, const struct options *o,
+    struct ntp_conf *c)
+{
+	int r;
+
+	if (o->config != NULL) {
+		ntp_conf_init(c, NULL);
+		r = ntp_conf_read(c, ntp_conf_kind_of(o->config), o->config);
+	} else {
+		ntp_conf_init(c, getenv("NTPC_CONF_ROOT"));
+		r = ntp_conf_search(c);
+	}
+	report_config(out, o, c);
+	if (r < 0) {
+		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+		return -1;
+	}
+	if (c->n == 0 && o->nhosts == 0) {
+		say(out, LOG_ERR, "--config: no server in %s", o->config ?
+		    o->config : "the system's NTP configuration (ntp.conf, "
+		    "chrony.conf, ntpd.conf, step-tickers, default/ntpdate)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The command line's servers, then the configuration's. */
+static const char **
+all_hosts(const struct options *o, const struct ntp_conf *c, size_t *n)
+{
+	const char **h;
+	size_t i;
+
+	if ((h = calloc(o->nhosts + c->n + 1, sizeof(*h))) == NULL)
+		return NULL;
+	for (i = 0; i < o->nhosts; i++)
+		h[i] = o->hosts[i];
+	for (i = 0; i < c->n; i++)
+		h[o->nhosts + i] = c->srv[i].host;
+	*n = o->nhosts + c->n;
+	return h;
+}
+
+static int
+resolve_and_run(const struct out *out, const struct options *o,
+    const char *const *hosts, size_t nhosts)
+{
+	struct ntp_server *srv;
+	size_t n;
+	int rc;
+
+	if (ntp_resolve(hosts, nhosts, o->family, RESOLVE_TIMEOUT, &srv,
+	    &n) != 0) {
+		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+		return 1;
+	}
+	report_resolve_failures(out, srv, n);
+	if (ntp_servers_addressed(srv, n) == 0) {
+		say(out, LOG_ERR, "no servers can be used, exiting");
+		rc = 1;
+	} else {
+		rc = run(out, o, srv, n);
+	}
+	if (out->js != NULL)
+		print_json(out, o, srv, n, rc);
+	ntp_servers_free(srv, n);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	struct out out;
-	struct ntp_server *srv;
-	size_t n;
+	struct json_run js;
+	struct ntp_conf conf;
+	const char **hosts;
+	size_t nhosts;
 	int rc, guard;
 
 	guard = ntp_stdio_guard();
 	parse_args(&o, argc, argv);
 	out.pid = (long)getpid();
 	out.use_syslog = o.use_syslog && syslog_available();
+	out.js = NULL;
 	if (out.use_syslog)
 		openlog("ntpdate", LOG_PID, LOG_DAEMON);
+	if (o.json && json_open(&out, &js) != 0)
+		return 1;
 	if (o.verbose)
 		say(&out, LOG_NOTICE, "ntpdate %s (ntpc)", NTPC_VERSION);
 	if (o.keyid >= 0 && load_key(&out, &o) != 0)
 		return 1;
-	if (ntp_resolve((const char *const *)o.hosts, o.nhosts, o.family,
-	    RESOLVE_TIMEOUT, &srv, &n) != 0) {
-		say(&out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+	ntp_conf_init(&conf, NULL);
+	if (o.use_config && load_config(&out, &o, &conf) != 0) {
+		ntp_conf_free(&conf);
 		return 1;
 	}
-	report_resolve_failures(&out, srv, n);
-	if (ntp_servers_addressed(srv, n) == 0) {
-		say(&out, LOG_ERR, "no servers can be used, exiting");
+	if ((hosts = all_hosts(&o, &conf, &nhosts)) == NULL) {
+		say(&out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
 		rc = 1;
 	} else {
-		rc = run(&out, &o, srv, n);
+		if (o.splay > 0)
+			splay(&out, &o);
+		rc = resolve_and_run(&out, &o, hosts, nhosts);
 	}
-	ntp_servers_free(srv, n);
+	free(hosts);
+	ntp_conf_free(&conf);
 	ntp_key_wipe(&o.auth.key);
 	return finish_stdout(&out, guard, rc);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,8 +18,10 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ntp_clock.h"
+#include "ntp_conf.h"
 #include "ntp_engine.h"
 #include "ntp_esc.h"
 #include "ntp_file.h"
@@ -30,11 +33,12 @@
 #include "ntp_reason.h"
 #include "ntp_report.h"
 #include "ntp_resolve.h"
+#include "ntp_splay.h"
 
 #define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
 	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
 	"[-o version] [-t timeout] [-c host]... [--wait|--no-wait]\n" \
-	"            [-j|--json] host..."
+	"            [-j|--json] [--config[=file]] [--splay=seconds] host..."
 #define NO_HOST "Must supply at least one of -b hostname, -c hostname, " \
 	"or hostname."
 #define RESOLVE_TIMEOUT	5.0	/* s for all names together */
@@ -47,8 +51,13 @@ enum {
 	OPT_WAIT = 256,
 	OPT_NOWAIT,
 	OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_CONFIG,
+	OPT_SPLAY
 };
+
+/* Set by SIGINT/SIGTERM during --splay: the one global (STYLE.md). */
+static volatile sig_atomic_t stop_signal;
 
 struct options {
 	int		family;
@@ -67,6 +76,9 @@ struct options {
 	struct ntp_mac_auth auth;	/* -a: the key, loaded in main */
 	const char	*kodfile;
 	const char	*logfile;
+	int		use_config;	/* --config */
+	const char	*config;	/* --config=FILE, or NULL: search */
+	double		splay;		/* --splay, s */
 	const char	**hosts;
 	size_t		nhosts;
 };
@@ -116,6 +128,8 @@ static const struct option longopts[] = {
 	{ "no-wait",		no_argument,		NULL, OPT_NOWAIT },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "config",		optional_argument,	NULL, OPT_CONFIG },
+	{ "splay",		required_argument,	NULL, OPT_SPLAY },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -271,6 +285,16 @@ parse_opt(struct options *o, int c, const char *arg)
 	case OPT_HELP:
 	case OPT_VERSION:
 		info_exit(c == OPT_VERSION);
+	case OPT_CONFIG:
+		o->use_config = 1;
+		o->config = arg;
+		return 0;
+	case OPT_SPLAY:
+		if (ntp_parse_decimal(arg, 0, NTP_SPLAY_MAX, &o->splay) == 0)
+			return 0;
+		msg("--splay: seconds must be 0 to %.0f: %s", NTP_SPLAY_MAX,
+		    arg);
+		return -1;
 	case 'a':
 	case 'g':
 	case 'M':
@@ -315,7 +339,7 @@ parse_args(struct options *o, int argc, char **argv)
 		add_host(o, argv[optind++]);
 	if (bad)
 		usage_error();
-	if (o->nhosts == 0) {
+	if (o->nhosts == 0 && !o->use_config) {
 		msg("%s", NO_HOST);
 		usage_error();
 	}
@@ -582,80 +606,39 @@ emit_json(const struct run *r, struct ntp_json *j)
 	ntp_json_free(j);
 }
 
-static const char *
-json_reason(const struct run *r, size_t idx)
-{
-	if (usable(&r->srv[idx]))
-		return "ok";
-	if (r->cut[idx])
-		return "not_waited_for";
-	return ntp_reason_name(r->srv[idx].reason);
-}
-
-/* Stratum and leap: the best sample's, else the last authentic reply's. */
-static void
-json_header(struct ntp_json *j, const struct ntp_server *s)
-{
-	const struct ntp_sample *b = ntp_server_best(s);
-
-	if (b != NULL) {
-		ntp_json_int(j, "stratum", b->stratum);
-		ntp_json_str(j, "leap", leap_word(b->leap));
-	} else if (s->nreplies > 0) {
-		ntp_json_int(j, "stratum", s->last.stratum);
-		ntp_json_str(j, "leap", leap_word(s->last.leap));
-	} else {
-		ntp_json_null(j, "stratum");
-		ntp_json_null(j, "leap");
-	}
-}
-
 static void
 json_server(const struct run *r, size_t idx)
 {
-	const struct ntp_server *s = &r->srv[idx];
-	const struct ntp_sample *b = ntp_server_best(s);
 	struct ntp_json j;
 
-	ntp_json_begin(&j);
-	ntp_json_str(&j, "host", s->host);
-	ntp_json_str(&j, "address", s->addrlen ? s->addrstr : NULL);
-	json_header(&j, s);
-	ntp_json_num(&j, "offset", b ? b->offset : NAN, 9);
-	ntp_json_num(&j, "delay", b ? b->delay : NAN, 9);
-	ntp_json_num(&j, "error", b ? b->error : NAN, 9);
-	ntp_json_num(&j, "root_distance", b ? b->rootdist : NAN, 9);
-	ntp_json_bool(&j, "usable", usable(s));
-	ntp_json_bool(&j, "selected", (int)idx == r->chosen);
-	ntp_json_str(&j, "reason", json_reason(r, idx));
-	ntp_json_int(&j, "requests", s->nsent);
+	ntp_json_server(&j, &r->srv[idx], (int)idx == r->chosen,
+	    !usable(&r->srv[idx]) && r->cut[idx] ? "not_waited_for" : NULL);
 	if (r->o->keyid >= 0)
-		ntp_json_bool(&j, "authenticated", s->nreplies > 0);
+		ntp_json_bool(&j, "authenticated", r->srv[idx].nreplies > 0);
 	emit_json(r, &j);
 }
 
 static void
 json_result(const struct run *r, int ok)
 {
-	const struct ntp_server *c = r->chosen >= 0 ? &r->srv[r->chosen] :
-	    NULL;
+	struct ntp_json_result res;
 	struct ntp_json j;
-	size_t i, m = 0;
+	size_t i;
 
+	memset(&res, 0, sizeof(res));
+	res.ok = ok;
+	res.selected = r->chosen >= 0 ? &r->srv[r->chosen] : NULL;
+	res.servers = r->n;
 	for (i = 0; i < r->n; i++)
-		m += usable(&r->srv[i]);
-	ntp_json_begin(&j);
-	ntp_json_bool(&j, "result", ok);
-	ntp_json_str(&j, "selected", c ? c->addrstr : NULL);
-	ntp_json_num(&j, "offset", c ? r->sel.offset : NAN, 9);
-	ntp_json_int(&j, "servers", (long long)r->n);
-	ntp_json_int(&j, "usable", (long long)m);
-	ntp_json_bool(&j, "no_majority", r->sel.no_majority &&
-	    r->sel.usable > 1);
-	ntp_json_str(&j, "adjusted", r->adjusted);
-	ntp_json_str(&j, "error", r->error);
+		res.usable += usable(&r->srv[i]);
+	res.no_majority = r->sel.no_majority && r->sel.usable > 1;
+	res.adjusted = r->adjusted;
+	res.error = r->error;
+	if (res.selected != NULL)
+		res.offset = r->sel.offset;
+	ntp_json_result(&j, &res);
 	if (r->o->keyid >= 0)
-		ntp_json_bool(&j, "authenticated", c != NULL);
+		ntp_json_bool(&j, "authenticated", res.selected != NULL);
 	emit_json(r, &j);
 }
 
@@ -874,18 +857,122 @@ load_key(struct options *o)
 	return 1;
 }
 
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * --splay: wait a random 0..S seconds (monotonic) before anything goes
+ * on the network.  SIGINT/SIGTERM end the wait and the program, by the
+ * signal, the clock untouched.
+ */
+static void
+splay(const struct options *o)
+{
+	struct sigaction sa, old_int, old_term;
+	uint64_t r;
+	double d;
+	int sig;
+
+	ntp_splay_random(&r);
+	d = ntp_splay_pick(o->splay, r);
+	if (o->debug)
+		msg("debug: splay: waiting %.3f s of at most %g s", d,
+		    o->splay);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: the sleep ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	if (ntp_splay_wait(d, &stop_signal) != 0) {
+		sig = (int)stop_signal;
+		msg("interrupted by %s during --splay; the clock was not "
+		    "changed", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		signal(sig, SIG_DFL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+}
+
+/* Each configuration problem, then with -d where each server came from. */
+static void
+report_config(const struct options *o, const struct ntp_conf *c)
+{
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < c->ndiag; i++) {
+		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
+		msg("%s", buf);
+	}
+	if (c->ndropped > 0)
+		msg("%zu more configuration problems", c->ndropped);
+	for (i = 0; o->debug && i < c->n; i++)
+		msg("debug: server %s from %s:%u%s", c->srv[i].host,
+		    c->srv[i].file, c->srv[i].line, c->srv[i].pool ?
+		    " (pool: all its addresses)" : "");
+}
+
+/*
+ * --config: the servers of FILE, or of the system's first NTP config,
+ * after those of the command line (o->hosts has room for argc + 1).
+ */
+static int
+load_config(struct options *o, struct ntp_conf *c)
+{
+	const char **h;
+	size_t i;
+	int r;
+
+	if (o->config != NULL) {
+		ntp_conf_init(c, NULL);
+		r = ntp_conf_read(c, ntp_conf_kind_of(o->config), o->config);
+	} else {
+		ntp_conf_init(c, getenv("NTPC_CONF_ROOT"));
+		r = ntp_conf_search(c);
+	}
+	report_config(o, c);
+	if (r < 0 || (h = reallocarray(o->hosts, o->nhosts + c->n + 1,
+	    sizeof(*h))) == NULL) {
+		msg("%s", ntp_strerror(NTP_R_NOMEM));
+		return -1;
+	}
+	o->hosts = h;
+	for (i = 0; i < c->n; i++)
+		o->hosts[o->nhosts++] = c->srv[i].host;
+	if (o->nhosts == 0) {
+		msg("--config: no server in %s", o->config ? o->config :
+		    "the system's NTP configuration (ntp.conf, chrony.conf, "
+		    "ntpd.conf, step-tickers, default/ntpdate)");
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
+	struct ntp_conf conf;
 	int rc, guard;
 
 	guard = ntp_stdio_guard();
 	parse_args(&o, argc, argv);
-	if (o.keyid >= 0 && load_key(&o) != 0)
+	ntp_conf_init(&conf, NULL);
+	if (o.keyid >= 0 && load_key(&o) != 0) {
 		rc = 1;
-	else
+	} else if (o.use_config && load_config(&o, &conf) != 0) {
+		rc = 1;
+	} else {
+		if (o.splay > 0)
+			splay(&o);
 		rc = sntp(&o);
+	}
+	ntp_conf_free(&conf);
 	ntp_key_wipe(&o.auth.key);
 	free(o.hosts);
 	return finish_stdout(guard, rc);

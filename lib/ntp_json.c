@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntp_engine.h"
 #include "ntp_json.h"
+#include "ntp_reason.h"
 
 #define MAXDECIMALS	17
 
@@ -250,4 +252,78 @@ ntp_json_free(struct ntp_json *j)
 {
 	free(j->buf);
 	memset(j, 0, sizeof(*j));
+}
+
+static const char *
+leap_word(int leap)
+{
+	static const char *const words[] = {
+		"no-leap", "add-leap", "del-leap", "unsync"
+	};
+
+	return words[leap & 3];
+}
+
+int
+ntp_json_usable(const struct ntp_server *s)
+{
+	return ntp_server_best(s) != NULL &&
+	    (s->reason == NTP_OK || s->reason == NTP_R_NOT_BEST);
+}
+
+/* Stratum and leap: the best sample's, else the last authentic reply's. */
+static void
+json_header(struct ntp_json *j, const struct ntp_server *s)
+{
+	const struct ntp_sample *b = ntp_server_best(s);
+
+	if (b != NULL) {
+		ntp_json_int(j, "stratum", b->stratum);
+		ntp_json_str(j, "leap", leap_word(b->leap));
+	} else if (s->nreplies > 0) {
+		ntp_json_int(j, "stratum", s->last.stratum);
+		ntp_json_str(j, "leap", leap_word(s->last.leap));
+	} else {
+		ntp_json_null(j, "stratum");
+		ntp_json_null(j, "leap");
+	}
+}
+
+void
+ntp_json_server(struct ntp_json *j, const struct ntp_server *s, int selected,
+    const char *reason)
+{
+	const struct ntp_sample *b = ntp_server_best(s);
+	int ok = ntp_json_usable(s);
+
+	if (reason == NULL)
+		reason = ok ? "ok" : ntp_reason_name(s->reason);
+	ntp_json_begin(j);
+	ntp_json_str(j, "host", s->host);
+	ntp_json_str(j, "address", s->addrlen ? s->addrstr : NULL);
+	json_header(j, s);
+	ntp_json_num(j, "offset", b ? b->offset : NAN, 9);
+	ntp_json_num(j, "delay", b ? b->delay : NAN, 9);
+	ntp_json_num(j, "error", b ? b->error : NAN, 9);
+	ntp_json_num(j, "root_distance", b ? b->rootdist : NAN, 9);
+	ntp_json_bool(j, "usable", ok);
+	ntp_json_bool(j, "selected", selected);
+	ntp_json_str(j, "reason", reason);
+	ntp_json_int(j, "requests", s->nsent);
+}
+
+void
+ntp_json_result(struct ntp_json *j, const struct ntp_json_result *r)
+{
+	const struct ntp_server *c = r->selected;
+
+	ntp_json_begin(j);
+	ntp_json_bool(j, "result", r->ok);
+	ntp_json_str(j, "selected", c ? c->addrstr : NULL);
+	ntp_json_num(j, "offset", c ? r->offset : NAN, 9);
+	ntp_json_int(j, "servers", (long long)r->servers);
+	ntp_json_int(j, "usable", (long long)r->usable);
+	ntp_json_bool(j, "no_majority", r->no_majority);
+	ntp_json_str(j, "adjusted", r->adjusted);
+	ntp_json_str(j, "error", r->error);
 }

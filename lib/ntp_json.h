@@ -53,4 +53,40 @@ const char *ntp_json_end(struct ntp_json *j);
 /* Free the buffer. */
 void	ntp_json_free(struct ntp_json *j);
 
+/*
+ * The report schema shared by sntp -j and ntpdate --json (documented in
+ * both man pages): one object per server, then one for the result.
+ */
+struct ntp_server;
+
+/* The facts of the result object. */
+struct ntp_json_result {
+	int		ok;		/* the run's exit status is 0 */
+	const struct ntp_server *selected;	/* the system peer, or NULL */
+	double		offset;		/* the combined offset, s */
+	size_t		servers;
+	size_t		usable;
+	int		no_majority;
+	const char	*adjusted;	/* "step", "slew" or NULL */
+	const char	*error;		/* run-level failure word, or NULL */
+};
+
+/* A server with a sample that was not voted out. */
+int	ntp_json_usable(const struct ntp_server *s);
+
+/*
+ * Begin j as a server object: host, address, stratum, leap, offset,
+ * delay, error, root_distance, usable, selected, reason (reason, or "ok"
+ * for a usable server, else the server's reason name), requests.
+ */
+void	ntp_json_server(struct ntp_json *j, const struct ntp_server *s,
+	    int selected, const char *reason);
+
+/*
+ * Begin j as the result object: result, selected, offset (the combined
+ * offset when a server is selected, else null), servers, usable,
+ * no_majority, adjusted, error.
+ */
+void	ntp_json_result(struct ntp_json *j, const struct ntp_json_result *r);
+
 #endif /* NTPC_JSON_H */
