@@ -50,54 +50,22 @@ synced_far() { [ "$(rv leap)" = 00 ] && awk -v d="$(rv rootdisp)" \
 synced_near() { [ "$(rv leap)" = 00 ] && awk -v d="$(rv rootdisp)" \
     'BEGIN { exit !(d != "" && d < 1400) }'; }
 
-# --- Just started: leap 3, stratum 0, refid INIT; not a kiss.
+# --- Just started: leap 3, stratum 0, refid INIT; not a kiss.  The
+# silent servers meanwhile: "ignore" and "noserve" answer nothing.
 [ "$(rv leap)" = 11 ] || ntpt_fail "ntpd synchronised before the first check"
-NTPT_HOST=2
-ntps_bgrun init_q "$ND" -q 192.0.2.1
-ntps_bgrun init_d "$ND" -d 192.0.2.1
-ntps_bgrun init_s "$SN" -K /dev/null 192.0.2.1
-# Silent servers, meanwhile: "ignore" and "noserve" answer nothing.
-ntps_bgrun ign_q "$ND" -q -t 1 192.0.2.13
-ntps_bgrun nos_q "$ND" -q -t 1 192.0.2.14
-ntps_bgrun ign_s "$SN" -K /dev/null -t 1 192.0.2.13
-ntps_wait
-NTPT_HOST=1
-ntpt_assert_eq "$(ntps_sent init_q 192.0.2.1)" 1 "init -q: requests"
-for r in init_q init_d; do
-	rc_is "$r" 1
-	ntpt_assert_match "$(pfx "$r")no server suitable for synchronization found\$" \
-	    "$(tail -n 1 "$NTPT_TMP/$r.err")" "$r: last line"
-	ntpt_assert_match 'server 192\.0\.2\.1: ' "$(nd_reason "$r")" "$r: reason"
-	expect8 ntpt_assert_match \
-	    '^server 192\.0\.2\.1: not synchronized \(leap 3, stratum 0, refid INIT\)' \
-	    "$(nd_reason "$r")" "$r: reason"
-	expect8 ntpt_assert_no_match "Kiss-o'-Death|KoD" "$(nd_reason "$r")" \
-	    "$r: reason"
-done
+NTPT_HOST=2 ntps_run init_d "$ND" -d 192.0.2.1 &
+init_d=$!
+ntps_unsynced init 192.0.2.1 INIT
+wait "$init_d"
+rc_is init_d 1
 ntpt_assert_match '^stratum 0, precision -?[0-9]+, leap 11, ' \
     "$(cat "$NTPT_TMP/init_d.log")" "init -d: dump"
 ntpt_assert_match '^refid \[INIT\], ' "$(cat "$NTPT_TMP/init_d.log")" \
     "init -d: refid"
-rc_is init_s 1
-ntpt_assert_eq "$(out init_s)" "" "init sntp: stdout"
-ntpt_assert_match '^sntp: server 192\.0\.2\.1: ' "$(err init_s)" \
-    "init sntp: reason"
-expect8 ntpt_assert_match '^sntp: server 192\.0\.2\.1: not synchronized \(leap 3, stratum 0, refid INIT\)' \
-    "$(err init_s)" "init sntp: reason"
-ntpt_assert_eq "$(ntps_sent init_s 192.0.2.1)" 1 "init sntp: requests"
-
-# Silent: one request, one timeout, a reason, exit 1.
-for r in ign_q:192.0.2.13 nos_q:192.0.2.14; do
-	a=${r#*:} r=${r%%:*}
-	rc_is "$r" 1
-	expect8 ntpt_assert_eq "$(ntps_sent "$r" "$a")" 1 "$r: requests"
-	ntpt_assert_match "^server ${a//./\\.}: no reply within 1 s \\([0-9] requests?\\)\$" \
-	    "$(nd_reason "$r")" "$r: reason"
-done
-rc_is ign_s 1
-expect8 ntpt_assert_eq "$(ntps_sent ign_s 192.0.2.13)" 1 "ignore sntp: requests"
-ntpt_assert_match '^sntp: server 192\.0\.2\.13: no reply' "$(err ign_s)" \
-    "ignore sntp: reason"
+expect8 ntpt_assert_match '^server 192\.0\.2\.1: not synchronized' \
+    "$(nd_reason init_d)" "init -d: reason"
+ntps_silent ignore 192.0.2.13
+ntps_silent noserve 192.0.2.14
 
 # --- Just synchronised: root dispersion of seconds; refused, the value
 # named beside the limit.
@@ -116,36 +84,10 @@ rc_is far_s 1
 ntpt_assert_match '^sntp: server 192\.0\.2\.1: root distance' "$(err far_s)" \
     "far sntp: reason"
 
-# --- Synchronised (stratum 11 over LOCAL at 10): the same clock, offset
-# 0 within 50 us, one round trip.
+# --- Synchronised (stratum 11 over LOCAL at 10).
 ntpt_wait_until 30 synced_near || ntpt_fail "ntpd root dispersion stays" \
     "$(rv rootdisp) ms"
-NTPT_HOST=2
-ntps_run q "$ND" -q 192.0.2.1
-ntps_run d "$ND" -d 192.0.2.1
-ntps_run set "$ND" 192.0.2.1
-ntps_run s "$SN" -K /dev/null 192.0.2.1
-NTPT_HOST=1
-rc_is q 0
-result q adjust 192.0.2.1 0
-ntpt_assert_match '^server 192\.0\.2\.1, stratum 11, ' \
-    "$(head -n 1 "$NTPT_TMP/q.log")" "-q: stratum"
-ntpt_assert_near "$(q_offset q 192.0.2.1)" 0 0.00005 "-q: offset"
-ntpt_assert_eq "$(cat "$NTPT_TMP/q.err")" "" "-q: stderr"
-for r in q d set s; do
-	ntpt_assert_eq "$(ntps_sent "$r" 192.0.2.1)" 1 "$r: requests"
-done
-rc_is d 0
-ntpt_assert_match '^verdict: selected$' "$(cat "$NTPT_TMP/d.log")" "-d: verdict"
-ntpt_assert_eq "$(ntps_clock d)" "" "-d: clock calls"
-rc_is set 0
-ntpt_assert_near "$(final set adjust 192.0.2.1)" 0 0.00005 "default: offset"
-ntpt_assert_eq "$(ntps_clock set | grep -c .)" 1 "default: clock calls"
-ntpt_assert_near "$(ntps_adjtime_us set)" 0 50 "default: adjtime (us)"
-rc_is s 0
-ntpt_assert_near "$(offset_of s 192.0.2.1)" 0 0.00005 "sntp: offset"
-ntpt_assert_match ' 192\.0\.2\.1 s11 no-leap$' "$(line s 192.0.2.1)" \
-    "sntp: line"
+ntps_synced 192.0.2.1 11
 
 # --- Rate limiting (kod limited, discard minimum 2 s): served, then KoD
 # RATE and nothing more asked; then, still too soon, nothing at all.
@@ -166,22 +108,8 @@ expect8 ntpt_assert_eq "$(ntps_sent r3 192.0.2.12)" 1 "rate 3: requests"
 ntpt_assert_match '^server 192\.0\.2\.12: no reply within 1 s' \
     "$(nd_reason r3)" "rate 3: reason"
 
-# --- Port 123 held by ntpd (here): the default mode gives up at once,
-# sending nothing; -u works; ::1 answers.
-ntps_run held "$ND" 127.0.0.1
-rc_is held 1
-ntpt_assert_match "$(pfx held)the NTP socket is in use, exiting\$" \
-    "$(cat "$NTPT_TMP/held.err")" "held: message"
-ntpt_assert_eq "$(ntps_sent held 127.0.0.1)" 0 "held: requests"
-ntpt_assert_eq "$(ntps_clock held)" "" "held: clock calls"
-ntps_run heldu "$ND" -u 127.0.0.1
-rc_is heldu 0
-ntpt_assert_near "$(final heldu adjust 127.0.0.1)" 0 0.00005 "-u: offset"
-ntpt_assert_near "$(ntps_adjtime_us heldu)" 0 50 "-u: adjtime (us)"
-ntps_run v6 "$ND" -q ::1
-rc_is v6 0
-result v6 adjust ::1 0
-ntpt_assert_near "$(q_offset v6 ::1)" 0 0.00005 "::1: offset"
+# --- Port 123 held by ntpd (here).
+ntps_held
 
 # The daemon itself only tried to discipline a clock it cannot touch.
 ntpt_assert_match '^(ntp_adjtime|adjtimex) modes=' \
