@@ -10,6 +10,13 @@
  * "adjtime usec=-123", "adjtimex modes=0x3 offset=12 freq=0", so that a
  * test can assert what the daemon tried to set.  Reading calls
  * (adjtimex with modes 0, adjtime with a null delta) go to the real ones.
+ *
+ * NTPT_CLOCKSHIM_SPEED=K (an integer, 2..100) runs the daemon's schedule K
+ * times faster: its monotonic clocks advance K times as fast and its
+ * poll() timeouts are K times shorter.  The time it serves and measures
+ * (CLOCK_REALTIME) is untouched.  OpenNTPD takes two rounds of eight
+ * replies, 5 to 30 s apart, before it calls itself synchronised: minutes
+ * that a test cannot wait.
  */
 
 #include <sys/time.h>
@@ -17,6 +24,7 @@
 #include <sys/types.h>
 
 #include <grp.h>
+#include <poll.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -155,4 +163,69 @@ setgroups(size_t n, const gid_t *list)
 	(void)n;
 	(void)list;
 	return 0;
+}
+
+/* The speed-up factor, 1 unless NTPT_CLOCKSHIM_SPEED asks for more. */
+static long
+shim_speed(void)
+{
+	const char *v;
+	char *end;
+	long k;
+
+	v = getenv("NTPT_CLOCKSHIM_SPEED");
+	if (v == NULL || *v == '\0')
+		return 1;
+	k = strtol(v, &end, 10);
+	if (*end != '\0' || k < 2 || k > 100)
+		return 1;
+	return k;
+}
+
+static int
+is_monotonic(clockid_t id)
+{
+	return id == CLOCK_MONOTONIC || id == CLOCK_MONOTONIC_RAW ||
+	    id == CLOCK_MONOTONIC_COARSE || id == CLOCK_BOOTTIME;
+}
+
+int
+clock_gettime(clockid_t id, struct timespec *ts)
+{
+	int (*fn)(clockid_t, struct timespec *);
+	long long ns;
+	long k;
+	int rc;
+
+	*(void **)&fn = dlsym(RTLD_NEXT, "clock_gettime");
+	if (fn == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	rc = fn(id, ts);
+	k = shim_speed();
+	if (rc != 0 || k == 1 || !is_monotonic(id))
+		return rc;
+	/* Monotonic clocks have no meaningful origin: scale the whole. */
+	ns = ((long long)ts->tv_sec * 1000000000LL + ts->tv_nsec) * k;
+	ts->tv_sec = ns / 1000000000LL;
+	ts->tv_nsec = ns % 1000000000LL;
+	return 0;
+}
+
+int
+poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	int (*fn)(struct pollfd *, nfds_t, int);
+	long k;
+
+	*(void **)&fn = dlsym(RTLD_NEXT, "poll");
+	if (fn == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	k = shim_speed();
+	if (timeout > 0 && k > 1)
+		timeout = (int)((timeout + k - 1) / k);
+	return fn(fds, n, timeout);
 }

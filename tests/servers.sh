@@ -53,18 +53,22 @@ ntps_unpacked() {
 
 # ntps_daemon NAME CMD...: start a real daemon on host 1 in the foreground
 # mode its CMD asks for, its clock calls faked and logged to
-# $NTPT_TMP/NAME.clock, its output in NAME.log; waits until it has bound
-# UDP port 123.  PID in NTPS_PID.
+# $NTPT_TMP/NAME.clock, its output in NAME.log; waits until it (or a
+# process it forked) has bound UDP port 123 here.  PID in NTPS_PID.
 ntps_daemon() {
 	local name=$1
 	shift
 	LD_PRELOAD=$NTPS_SHIM NTPT_CLOCKSHIM_LOG=$NTPT_TMP/$name.clock \
 	    ntpt_bg "$@" >"$NTPT_TMP/$name.log" 2>&1
 	NTPS_PID=$NTPT_LAST_PID
-	ntpt_wait_until 10 ntpt__ready "$NTPS_PID" \
-	    ntpt__udp_bound "$NTPS_PID" 123
-	ntpt__udp_bound "$NTPS_PID" 123 ||
+	ntpt_wait_until 10 ntpt__ready "$NTPS_PID" ntps__port123_bound
+	ntps__port123_bound ||
 	    ntpt_fail "$name did not start: $(tail -n 5 "$NTPT_TMP/$name.log")"
+}
+
+# Something here (the daemon or a process it forked) has bound port 123.
+ntps__port123_bound() {
+	ss -Huln 'sport = :123' 2>/dev/null | grep -q .
 }
 
 # ntps_clients [N]: host 2 for the clients, with source addresses
@@ -278,13 +282,12 @@ ntps_synced() {
 	    "sntp: line"
 }
 
-# ntps_unsynced NAME ADDR REFID: ntpdate -q and sntp on host 2 against a
-# server ADDR answering leap 3 (stratum 0, refid REFID, a regex; empty:
-# whatever the refid is printed as): refused
-# as not synchronised, not as a kiss; one request each.  Run names NAME_q,
-# NAME_s.
+# ntps_unsynced NAME ADDR STRATUM REFID: ntpdate -q and sntp on host 2
+# against a server ADDR answering leap 3 (stratum STRATUM and refid REFID,
+# regexes; an empty REFID: whatever it is printed as): refused as not
+# synchronised, not as a kiss; one request each.  Run names NAME_q, NAME_s.
 ntps_unsynced() {
-	local n=$1 a=$2 id=$3 ae
+	local n=$1 a=$2 st=$3 id=$4 ae
 	ae=${a//./\\.}
 	NTPT_HOST=2
 	ntps_bgrun "${n}_q" "$ND" -q "$a"
@@ -298,7 +301,7 @@ ntps_unsynced() {
 	ntpt_assert_match "^server $ae: " "$(nd_reason "${n}_q")" \
 	    "$n -q: reason"
 	expect8 ntpt_assert_match \
-	    "^server $ae: not synchronized \\(leap 3, stratum 0${id:+, refid $id\\)}" \
+	    "^server $ae: not synchronized \\(leap 3, stratum $st${id:+, refid $id\\)}" \
 	    "$(nd_reason "${n}_q")" "$n -q: reason"
 	expect8 ntpt_assert_no_match "Kiss-o'-Death|KoD" \
 	    "$(nd_reason "${n}_q")" "$n -q: reason"
@@ -306,7 +309,7 @@ ntps_unsynced() {
 	ntpt_assert_eq "$(out "${n}_s")" "" "$n sntp: stdout"
 	ntpt_assert_eq "$(ntps_sent "${n}_s" "$a")" 1 "$n sntp: requests"
 	expect8 ntpt_assert_match \
-	    "^sntp: server $ae: not synchronized \\(leap 3, stratum 0${id:+, refid $id\\)}" \
+	    "^sntp: server $ae: not synchronized \\(leap 3, stratum $st${id:+, refid $id\\)}" \
 	    "$(err "${n}_s")" "$n sntp: reason"
 }
 
@@ -340,4 +343,15 @@ ntps_held() {
 	rc_is v6 0
 	result v6 adjust ::1 0
 	ntpt_assert_near "$(q_offset v6 ::1)" 0 0.00005 "::1: offset"
+}
+
+# ntps_wait_usable SECONDS ADDR: poll ADDR (ntpdate -q on host 1) once a
+# second until ntpdate selects it; fails after SECONDS.
+ntps_wait_usable() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		timeout 10 "$ND" -q -t 1 "$2" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	ntpt_fail "$2 was not usable in $1 s"
 }

@@ -55,7 +55,7 @@ synced_near() { [ "$(rv leap)" = 00 ] && awk -v d="$(rv rootdisp)" \
 [ "$(rv leap)" = 11 ] || ntpt_fail "ntpd synchronised before the first check"
 NTPT_HOST=2 ntps_run init_d "$ND" -d 192.0.2.1 &
 init_d=$!
-ntps_unsynced init 192.0.2.1 INIT
+ntps_unsynced init 192.0.2.1 0 INIT
 wait "$init_d"
 rc_is init_d 1
 ntpt_assert_match '^stratum 0, precision -?[0-9]+, leap 11, ' \

@@ -37,7 +37,7 @@ ntps_daemon ntpsec "$NTPSEC" -n -c "$NTPT_TMP/ntp.conf" \
     -l "$NTPT_TMP/ntpsec.syslog"
 
 # --- Just started (no upstream yet): leap 3, stratum 0, refid INIT.
-ntps_unsynced init 192.0.2.1 INIT
+ntps_unsynced init 192.0.2.1 0 INIT
 
 # --- Synchronised from the upstream (stratum 10): stratum 11.
 ntps_upstream

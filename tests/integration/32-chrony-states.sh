@@ -42,7 +42,7 @@ ntpt_assert_near "$(q_offset ll fe80::1)" 0 0.00005 "link-local: offset"
 ntpt_assert_eq "$(ntps_sent ll fe80::1)" 1 "link-local: requests"
 
 # --- No source: leap 3, stratum 0, refid 0.
-ntps_unsynced unsync 192.0.2.13 ""
+ntps_unsynced unsync 192.0.2.13 0 ""
 
 # --- deny: silent.
 ntps_silent deny 192.0.2.14
