@@ -266,7 +266,7 @@ q_near0() {
 # half the delay), after one round trip (NTPS_ONE_RTT=8: that needs issue
 # 8).  Run names q, d, set, s.
 ntps_synced() {
-	local a=$1 st=$2 r rtt= line
+	local a=$1 st=$2 r rtt='' line
 	[ "${NTPS_ONE_RTT:-}" = 8 ] && rtt=expect8
 	NTPT_HOST=2
 	ntps_run q "$ND" -q "$a"
