@@ -39,10 +39,10 @@ NTPT_HOST=2 ntps_run ll "$ND" -q fe80::1%ntpt1
 rc_is ll 0
 result ll adjust fe80::1 0
 q_near0 ll fe80::1 "link-local"
-ntpt_assert_eq "$(ntps_sent ll fe80::1)" 1 "link-local: requests"
+one_rtt ll fe80::1
 
 # --- No source: leap 3, stratum 0, refid 0.
-ntps_unsynced unsync 192.0.2.13 0 ""
+NTPS_UNSYNC_ALL=1 ntps_unsynced unsync 192.0.2.13 0 ""
 
 # --- deny: silent.
 ntps_silent deny 192.0.2.14
@@ -58,7 +58,7 @@ for i in 1 2 3 4; do
 done
 NTPT_HOST=1
 rc_is r1 0
-ntpt_assert_eq "$(ntps_sent r1 192.0.2.12)" 1 "rate 1: requests"
+one_rtt r1 192.0.2.12
 q_near0 r1 192.0.2.12 "rate 1"
 dropped=0
 for i in 2 3 4; do
