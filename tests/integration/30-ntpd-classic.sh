@@ -53,17 +53,13 @@ synced_near() { [ "$(rv leap)" = 00 ] && awk -v d="$(rv rootdisp)" \
 # --- Just started: leap 3, stratum 0, refid INIT; not a kiss.  The
 # silent servers meanwhile: "ignore" and "noserve" answer nothing.
 [ "$(rv leap)" = 11 ] || ntpt_fail "ntpd synchronised before the first check"
-NTPT_HOST=2 ntps_run init_d "$ND" -d 192.0.2.1 &
-init_d=$!
-ntps_unsynced init 192.0.2.1 0 INIT
-wait "$init_d"
-rc_is init_d 1
+# It selects LOCAL ~9 s after its start: time for a 6 s clock-setting run.
+NTPS_UNSYNC_ALL=1 ntps_unsynced init 192.0.2.1 0 INIT
 ntpt_assert_match '^stratum 0, precision -?[0-9]+, leap 11, ' \
     "$(cat "$NTPT_TMP/init_d.log")" "init -d: dump"
 ntpt_assert_match '^refid \[INIT\], ' "$(cat "$NTPT_TMP/init_d.log")" \
     "init -d: refid"
-expect8 ntpt_assert_match '^server 192\.0\.2\.1: not synchronized' \
-    "$(nd_reason init_d)" "init -d: reason"
+[ "$(rv leap)" = 11 ] || ntpt_fail "ntpd synchronised during the checks"
 ntps_silent ignore 192.0.2.13
 ntps_silent noserve 192.0.2.14
 
