@@ -37,6 +37,7 @@ restrict ::1
 restrict 192.0.2.2 nomodify notrap nopeer noquery
 restrict 192.0.2.4 ignore
 restrict 192.0.2.5 noserve
+discard average 3 minimum 2
 EOF
 ntps_daemon ntpd "$NTPD" -n -c "$NTPT_TMP/ntp.conf" -f "$NTPT_TMP/ntp.drift"
 
@@ -85,7 +86,8 @@ ntpt_wait_until 30 synced_near || ntpt_fail "ntpd root dispersion stays" \
     "$(rv rootdisp) ms"
 ntps_synced 192.0.2.1 11
 
-# --- Rate limiting (kod limited, discard minimum 2 s): served, then KoD
+# --- Rate limiting (kod limited; discard: 8 s on average, 2 s at least
+# between requests, ntpd's defaults written out): served, then KoD
 # RATE and nothing more asked; then, still too soon, nothing at all.
 NTPT_HOST=2
 ntps_run r1 "$ND" -q 192.0.2.12
