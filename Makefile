@@ -52,10 +52,13 @@ LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
 LIB	= $(B)/lib/libntpc.a
 PROGS	= $(B)/ntpdate $(B)/sntp
 TESTD	= $(B)/tests/ntp-testd
+# LD_PRELOAD clock shim for the real daemons: never sanitized (it is loaded
+# into programs built without the sanitizer runtime).
+SHIM	= $(B)/tests/clockshim.so
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(B)/%)
 
-all: $(PROGS) $(TESTD)
+all: $(PROGS) $(TESTD) $(SHIM)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -74,6 +77,10 @@ $(B)/sntp: $(B)/sntp.o $(LIB)
 $(TESTD): $(B)/tests/ntp-testd.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(SHIM): tests/clockshim.c
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE -std=c11 $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -86,7 +93,7 @@ check: check-unit check-integration check-install
 check-unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-check-integration: $(PROGS) $(TESTD)
+check-integration: $(PROGS) $(TESTD) $(SHIM)
 	@NTPT_BUILD=$(abspath $(B)) bash tests/run-integration.sh
 
 # make install/uninstall into a temporary DESTDIR, tree checked.
@@ -182,7 +189,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)
 
 clean:
-	rm -f $(PROGS) $(TESTD) $(LIB) $(UNIT_BIN)
+	rm -f $(PROGS) $(TESTD) $(SHIM) $(LIB) $(UNIT_BIN)
 	find . -name '*.[od]' -not -path './.git/*' -delete
 	rm -rf build-asan build-fuzz
 
