@@ -1,5 +1,6 @@
 # ntpc: ntpdate and sntp over a small NTP client library.
-# Targets: all, check, check-unit, check-integration, sanitize-check,
+# Targets: all, check, check-unit, check-integration, check-nts,
+#          sanitize-check,
 #          lint, install, uninstall, clean, demo, bench.
 
 PREFIX	?= /usr/local
@@ -7,6 +8,13 @@ BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 INSTALL	?= install
+
+# NTS (RFC 8915) over GnuTLS: `make NTS=1`, off by default, built in
+# build-nts/ unless B says otherwise.
+NTS	?= 0
+ifeq ($(NTS),1)
+B	?= build-nts
+endif
 
 # Build directory (out of tree with e.g. B=build-asan).
 B	?= .
@@ -43,12 +51,22 @@ LDLIBS	+= -lanl -lm
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-LIB_SRC	= $(wildcard lib/*.c)
+# The NTS parsers (nts_ke.c, nts_ef.c) are plain C and always built (and
+# unit-tested); what needs GnuTLS only with NTS=1.
+NTS_GNUTLS_SRC = lib/nts.c lib/nts_aead.c lib/nts_tls.c
+NTS_GNUTLS_UNIT = tests/unit/test_nts.c tests/unit/test_nts_aead.c
+LIB_SRC	= $(filter-out $(NTS_GNUTLS_SRC),$(wildcard lib/*.c))
+UNIT_SRC = $(filter-out $(NTS_GNUTLS_UNIT),$(wildcard tests/unit/test_*.c))
+ifeq ($(NTS),1)
+LIB_SRC	+= $(NTS_GNUTLS_SRC)
+UNIT_SRC += $(NTS_GNUTLS_UNIT)
+CPPFLAGS += -DNTPC_NTS $(shell pkg-config --cflags gnutls)
+LDLIBS	+= $(shell pkg-config --libs gnutls || echo -lgnutls)
+endif
 LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
 LIB	= $(B)/lib/libntpc.a
 PROGS	= $(B)/ntpdate $(B)/sntp
 TESTD	= $(B)/tests/ntp-testd
-UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(B)/%)
 
 all: $(PROGS) $(TESTD)
@@ -85,6 +103,10 @@ check-unit: $(UNIT_BIN)
 check-integration: $(PROGS) $(TESTD)
 	@NTPT_BUILD=$(abspath $(B)) bash tests/run-integration.sh
 
+# The NTS build (GnuTLS) and its tests, in build-nts/.
+check-nts:
+	$(MAKE) NTS=1 B=build-nts check
+
 # ASan + UBSan build of everything, in its own directory.
 sanitize-check:
 	$(MAKE) B=build-asan SANITIZE=1 check
@@ -113,9 +135,10 @@ uninstall:
 clean:
 	rm -f $(PROGS) $(TESTD) $(LIB) $(UNIT_BIN)
 	find . -name '*.[od]' -not -path './.git/*' -delete
-	rm -rf build-asan
+	rm -rf build-asan build-nts
 
-.PHONY: all check check-unit check-integration sanitize-check lint demo \
+.PHONY: all check check-unit check-integration check-nts sanitize-check \
+	lint demo \
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)

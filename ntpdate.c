@@ -6,6 +6,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,6 +22,10 @@
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
+#ifdef NTPC_NTS
+#include "nts.h"
+#include "nts_tls.h"
+#endif
 
 #define USAGE "usage: ntpdate [-46bBdqsuv] [-a key#] [-e delay] " \
 	"[-k file] [-p samples] [-o version#] [-t timeo] server ..."
@@ -42,6 +47,17 @@ struct options {
 	const char	*keyfile;
 	char		**hosts;
 	size_t		nhosts;
+	int		nts;		/* --nts */
+	const char	*nts_ca;	/* --nts-ca FILE */
+	const struct ntp_auth_ops *auth;
+};
+
+enum { OPT_NTS = 256, OPT_NTS_CA };
+
+static const struct option longopts[] = {
+	{ "nts",	no_argument,		NULL, OPT_NTS },
+	{ "nts-ca",	required_argument,	NULL, OPT_NTS_CA },
+	{ NULL,		0,			NULL, 0 }
 };
 
 /* Where messages go: the terminal with classic's prefix, or syslog. */
@@ -161,6 +177,12 @@ parse_opt(struct options *o, int c, const char *arg)
 	case 'v':
 		o->verbose = 1;
 		break;
+	case OPT_NTS:
+		o->nts = 1;
+		break;
+	case OPT_NTS_CA:
+		o->nts_ca = arg;
+		break;
 	case 'a': case 'e': case 'k': case 'o': case 'p': case 't':
 		return parse_value(o, c, arg);
 	default:
@@ -181,11 +203,23 @@ parse_args(struct options *o, int argc, char **argv)
 	o->timeout = 2.0;
 	o->keyid = -1;
 	o->keyfile = "/etc/ntp.keys";
-	while ((c = getopt(argc, argv, "46a:bBde:k:o:p:qst:uv")) != -1)
+	while ((c = getopt_long(argc, argv, "46a:bBde:k:o:p:qst:uv", longopts,
+	    NULL)) != -1)
 		if (parse_opt(o, c, optarg) != 0)
 			bad = 1;
 	if (bad || optind >= argc)
 		usage();
+	if (o->nts_ca != NULL && !o->nts) {
+		fprintf(stderr, "ntpdate: --nts-ca needs --nts\n");
+		exit(2);
+	}
+#ifndef NTPC_NTS
+	if (o->nts) {
+		fprintf(stderr, "ntpdate: --nts: not built with NTS support "
+		    "(build with make NTS=1)\n");
+		exit(2);
+	}
+#endif
 	o->hosts = argv + optind;
 	o->nhosts = (size_t)(argc - optind);
 }
@@ -393,6 +427,7 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 	qo->timeout = o->timeout;
 	qo->samples = o->samples;
 	qo->port = (o->unpriv || o->query || o->debug) ? 0 : NTP_PORT;
+	qo->auth = o->auth;
 }
 
 static int
@@ -449,6 +484,39 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	return apply(out, o, &srv[chosen]);
 }
 
+#ifdef NTPC_NTS
+/* --nts: "host:port" arguments split, names to resolve in nts->names. */
+static int
+nts_start(const struct out *out, struct options *o, struct nts *nts)
+{
+	const char *bad;
+
+	if (nts_init(nts, nts_tls_system(), o->nts_ca, o->timeout,
+	    (const char *const *)o->hosts, o->nhosts, &bad) == 0) {
+		o->hosts = nts->names;
+		return 0;
+	}
+	if (bad != NULL)
+		say(out, LOG_ERR, "--nts: bad host or port: %s", bad);
+	else
+		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+	return -1;
+}
+
+/* NTS-KE with every resolved server, before the query. */
+static int
+nts_keys(const struct out *out, struct options *o, struct nts *nts,
+    struct ntp_server *srv, size_t n)
+{
+	if (nts_establish(nts, srv, n) != 0) {
+		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+		return -1;
+	}
+	o->auth = nts_auth(nts);
+	return 0;
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -457,6 +525,11 @@ main(int argc, char **argv)
 	struct ntp_server *srv;
 	size_t n;
 	int rc;
+#ifdef NTPC_NTS
+	struct nts nts;
+
+	memset(&nts, 0, sizeof(nts));
+#endif
 
 	parse_args(&o, argc, argv);
 	out.pid = (long)getpid();
@@ -469,6 +542,10 @@ main(int argc, char **argv)
 		say(&out, LOG_ERR, "authentication is not supported yet");
 		return 1;
 	}
+#ifdef NTPC_NTS
+	if (o.nts && nts_start(&out, &o, &nts) != 0)
+		return 1;
+#endif
 	if (ntp_resolve((const char *const *)o.hosts, o.nhosts, o.family,
 	    RESOLVE_TIMEOUT, &srv, &n) != 0) {
 		say(&out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
@@ -478,9 +555,16 @@ main(int argc, char **argv)
 	if (ntp_servers_addressed(srv, n) == 0) {
 		say(&out, LOG_ERR, "no servers can be used, exiting");
 		rc = 1;
+#ifdef NTPC_NTS
+	} else if (o.nts && nts_keys(&out, &o, &nts, srv, n) != 0) {
+		rc = 1;
+#endif
 	} else {
 		rc = run(&out, &o, srv, n);
 	}
 	ntp_servers_free(srv, n);
+#ifdef NTPC_NTS
+	nts_free(&nts);
+#endif
 	return rc;
 }

@@ -25,6 +25,10 @@
 #include "ntp_parse.h"
 #include "ntp_reason.h"
 #include "ntp_report.h"
+#ifdef NTPC_NTS
+#include "nts.h"
+#include "nts_tls.h"
+#endif
 
 #define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
 	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
@@ -42,7 +46,9 @@ enum {
 	OPT_WAIT = 256,
 	OPT_NOWAIT,
 	OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_NTS,
+	OPT_NTS_CA
 };
 
 struct options {
@@ -62,6 +68,10 @@ struct options {
 	const char	*logfile;
 	const char	**hosts;
 	size_t		nhosts;
+	int		nts;		/* --nts */
+	const char	*nts_ca;	/* --nts-ca FILE */
+	const struct ntp_auth_ops *auth;
+	struct nts	*nts_state;	/* --nts: NTS-KE before the query */
 };
 
 /* One run: the servers and what became of them. */
@@ -107,6 +117,8 @@ static const struct option longopts[] = {
 	{ "no-wait",		no_argument,		NULL, OPT_NOWAIT },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "nts",		no_argument,		NULL, OPT_NTS },
+	{ "nts-ca",		required_argument,	NULL, OPT_NTS_CA },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -266,6 +278,12 @@ parse_opt(struct options *o, int c, const char *arg)
 	case OPT_HELP:
 	case OPT_VERSION:
 		info_exit(c == OPT_VERSION);
+	case OPT_NTS:
+		o->nts = 1;
+		return 0;
+	case OPT_NTS_CA:
+		o->nts_ca = arg;
+		return 0;
 	case 'a':
 	case 'g':
 	case 'M':
@@ -309,6 +327,16 @@ parse_args(struct options *o, int argc, char **argv)
 		add_host(o, argv[optind++]);
 	if (bad)
 		usage_error();
+	if (o->nts_ca != NULL && !o->nts) {
+		msg("--nts-ca needs --nts");
+		usage_error();
+	}
+#ifndef NTPC_NTS
+	if (o->nts) {
+		msg("--nts: not built with NTS support (build with make NTS=1)");
+		exit(EX_USAGE);
+	}
+#endif
 	if (o->nhosts == 0) {
 		msg("%s", NO_HOST);
 		usage_error();
@@ -720,6 +748,7 @@ setup_query(struct run *r)
 	r->qo.gap = o->gap;
 	r->qo.port = o->reserved ? NTP_PORT : 0;
 	r->qo.first_usable = o->nowait;
+	r->qo.auth = o->auth;
 }
 
 /* Servers that were still waiting when --no-wait stopped the run. */
@@ -791,6 +820,11 @@ sntp(const struct options *o)
 		rc = 1;
 	} else {
 		kod_load(&r);
+#ifdef NTPC_NTS
+		if (o->nts_state != NULL &&
+		    nts_establish(o->nts_state, r.srv, r.n) != 0)
+			msg("%s", ntp_strerror(NTP_R_NOMEM));
+#endif
 		rc = query(&r);
 		ntp_kod_free(&r.kod);
 	}
@@ -801,19 +835,57 @@ sntp(const struct options *o)
 	return rc;
 }
 
+#ifdef NTPC_NTS
+/*
+ * --nts: "host:port" arguments split; NTS-KE with every resolved address
+ * runs in sntp() between resolving and the query.
+ */
+static int
+nts_sntp(struct options *o)
+{
+	struct nts nts;
+	const char *bad;
+	size_t i;
+	int rc;
+
+	if (nts_init(&nts, nts_tls_system(), o->nts_ca, o->timeout,
+	    o->hosts, o->nhosts, &bad) != 0) {
+		if (bad != NULL)
+			msg("--nts: bad host or port: %s", bad);
+		else
+			msg("%s", ntp_strerror(NTP_R_NOMEM));
+		nts_free(&nts);
+		return 1;
+	}
+	for (i = 0; i < o->nhosts; i++)
+		o->hosts[i] = nts.names[i];	/* without their :port */
+	o->auth = nts_auth(&nts);
+	o->nts_state = &nts;
+	rc = sntp(o);
+	nts_free(&nts);
+	return rc;
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
+	const char **hosts;
 	int rc;
 
 	parse_args(&o, argc, argv);
+	hosts = o.hosts;
 	if (o.keyid >= 0) {
 		msg("authentication is not supported yet");
 		rc = 1;
+#ifdef NTPC_NTS
+	} else if (o.nts) {
+		rc = nts_sntp(&o);
+#endif
 	} else {
 		rc = sntp(&o);
 	}
-	free(o.hosts);
+	free(hosts);
 	return rc;
 }

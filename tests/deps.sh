@@ -6,7 +6,7 @@
 set -eu
 need=""
 for p in build-essential pkg-config check chrony strace iproute2 mandoc \
-    util-linux python3 "$@"; do
+    util-linux python3 libgnutls28-dev openssl "$@"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $p"
 done

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# NTS (RFC 8915), in an NTS=1 build: ntpdate --nts and sntp --nts against
+# chronyd serving NTS with certificates from a test CA made here with
+# openssl.  Success by name and by address; every refusal with its reason
+# and no fallback to plain NTP: wrong CA, wrong host name, expired
+# certificate, a server that does not know our cookies (NTSN, reached
+# through NTPv4 Server and Port Negotiation), and a forged reply that
+# echoes our unique identifier without the server's key.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+ntpt_enter_netns "$@"
+# shellcheck source=tests/ntpdate.sh
+. "$(dirname "$0")/../ntpdate.sh"
+# shellcheck source=tests/sntp.sh
+. "$(dirname "$0")/../sntp.sh"
+
+if "$ND" --nts 127.0.0.1 2>&1 | grep -q 'not built with NTS'; then
+	ntpt_skip "not built with NTS support (make NTS=1; make check-nts)"
+fi
+command -v chronyd >/dev/null || ntpt_skip "chronyd not installed"
+command -v openssl >/dev/null || ntpt_skip "openssl not installed"
+command -v python3 >/dev/null || ntpt_skip "python3 not installed"
+
+P=$NTPT_TMP/pki
+mkdir -p "$P"
+# ca NAME: a self-signed test CA.
+ca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$P/$1.key" -out "$P/$1.pem" -days 30 \
+	    -subj "/CN=ntpc test $1" >/dev/null 2>&1 ||
+	    ntpt_fail "openssl: cannot make CA $1"
+}
+# cert NAME CA DAYS SAN: a server certificate (DAYS -1: expired yesterday).
+cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$P/$1.key" -out "$P/$1.csr" -subj "/CN=$1" \
+	    >/dev/null 2>&1 &&
+	printf 'subjectAltName=%s\n' "$4" >"$P/$1.ext" &&
+	openssl x509 -req -in "$P/$1.csr" -CA "$P/$2.pem" -CAkey "$P/$2.key" \
+	    -CAcreateserial -out "$P/$1.pem" -days "$3" \
+	    -extfile "$P/$1.ext" >/dev/null 2>&1 ||
+	    ntpt_fail "openssl: cannot make certificate $1"
+}
+ca ca
+ca otherca
+cert good ca 30 "DNS:ntp.test,IP:127.0.0.1"
+cert old ca -1 "DNS:old.test,IP:127.0.0.2"
+cert neg ca 30 "IP:127.0.0.4"
+cert nak ca 30 "IP:127.0.0.5"
+cert fwd ca 30 "IP:127.0.0.6"
+
+# Names for the certificates, in this test's own mount namespace.
+printf '127.0.0.1 ntp.test\n127.0.0.1 other.test\n127.0.0.2 old.test\n' \
+    >"$NTPT_TMP/hosts"
+mount --bind "$NTPT_TMP/hosts" /etc/hosts ||
+    ntpt_fail "cannot bind-mount /etc/hosts"
+
+# nts_chronyd NAME ADDR CERT [LINE...]: chronyd serving NTP and NTS-KE on
+# ADDR with CERT, its clock as a local stratum 10 source.
+nts_chronyd() {
+	local name=$1 addr=$2 crt=$3
+	shift 3
+	ntpt_start_chronyd "$name" "local stratum 10" "allow all" \
+	    "bindaddress $addr" "ntsserverkey $P/$crt.key" \
+	    "ntsservercert $P/$crt.pem" "ntsprocesses 0" "$@"
+	ntpt_wait_until 5 ntpt__ready "$NTPT_CHRONYD_PID" \
+	    tcp_bound "$NTPT_CHRONYD_PID" 4460
+	tcp_bound "$NTPT_CHRONYD_PID" 4460 ||
+	    ntpt_fail "chronyd $name: no NTS-KE listener"
+}
+tcp_bound() {
+	ss -Htlnp "sport = :$2" 2>/dev/null | grep -q "pid=$1,"
+}
+
+nts_chronyd good 127.0.0.1 good
+nts_chronyd old 127.0.0.2 old
+# NTS-KE on .4 sends clients to the NTP server .5, port 1123 (chronyd
+# names its own port when it is not 123); .5 has keys of its own, so it
+# cannot open .4's cookies and answers NTSN.
+nts_chronyd neg 127.0.0.4 neg "port 1123" "ntsntpserver 127.0.0.5"
+nts_chronyd nak 127.0.0.5 nak "port 1123"
+# NTS-KE on .6 sends clients to .7:1123, where a forger answers.
+nts_chronyd fwd 127.0.0.6 fwd "port 1123" "ntsntpserver 127.0.0.7"
+cat >"$NTPT_TMP/forger.py" <<'PY'
+# Answer every NTP request with a well-formed reply whose extension fields
+# are the request's own (its unique identifier, cookie and authenticator):
+# what an on-path attacker without the S2C key can send.
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.7", 1123))
+open(sys.argv[1], "w").close()
+while True:
+    req, peer = s.recvfrom(2048)
+    now = int((time.time() + 2208988800) * 2**32)
+    hdr = struct.pack(">BBbbII4sQQQQ", 0x24, 2, 0, -20, 0, 0, b"GPS\0",
+                      now, req[40:48] and struct.unpack(">Q", req[40:48])[0],
+                      now, now)
+    s.sendto(hdr + req[48:], peer)
+PY
+ntpt_bg python3 "$NTPT_TMP/forger.py" "$NTPT_TMP/forger.ready" \
+    2>"$NTPT_TMP/forger.err"
+ntpt_wait_until 5 test -e "$NTPT_TMP/forger.ready"
+
+CA=(--nts --nts-ca "$P/ca.pem")
+
+# --- Success, by name (DNS SAN) and by address (IP SAN).
+nd byname -q "${CA[@]}" ntp.test
+nd byaddr -q "${CA[@]}" 127.0.0.1
+nd withport -q "${CA[@]}" ntp.test:4460
+nd_wait
+result byname adjust 127.0.0.1 0
+ntpt_assert_near "$(q_offset byname 127.0.0.1)" 0 0.001 "byname: offset"
+result byaddr adjust 127.0.0.1 0
+result withport adjust 127.0.0.1 0
+sn_fg snts "${CA[@]}" ntp.test
+rc_is snts 0
+ntpt_assert_match ' ntp\.test 127\.0\.0\.1 s10 no-leap$|127\.0\.0\.1 s10 no-leap$' \
+    "$(out snts)" "snts: result line"
+ntpt_assert_eq "$(err snts)" "" "snts: stderr"
+
+# --- Refusals: each says why, and nothing is measured.
+refused() {	# refused NAME ADDR REGEX
+	rc_is "$1" 1
+	ntpt_assert_match "server ${2//./\\.}: $3" "$(cat "$NTPT_TMP/$1.err")" \
+	    "$1: reason"
+	ntpt_assert_eq "$(grep -c '^server .*, stratum [1-9]' \
+	    "$NTPT_TMP/$1.log")" 0 "$1: no sample printed"
+}
+nd wrongca -q --nts --nts-ca "$P/otherca.pem" ntp.test
+nd sysca -q --nts ntp.test
+nd wrongname -q "${CA[@]}" other.test
+nd expired -q "${CA[@]}" old.test
+nd nak -q -t 1 "${CA[@]}" 127.0.0.4
+nd forged -q -t 1 "${CA[@]}" 127.0.0.6
+nd noke -q -t 1 "${CA[@]}" 127.0.0.9
+nd_wait
+refused wrongca 127.0.0.1 'NTS key establishment failed \(certificate not trusted: .*issuer is unknown'
+refused sysca 127.0.0.1 'NTS key establishment failed \(certificate not trusted'
+refused wrongname 127.0.0.1 'NTS key establishment failed \(certificate name mismatch: the server.s certificate is not for other\.test\)'
+refused expired 127.0.0.2 'NTS key establishment failed \(certificate expired or not yet valid: the server.s certificate'
+refused nak 127.0.0.5 'NTS NAK \(NTSN\)'
+refused forged 127.0.0.7 'NTS authenticator missing or wrong'
+refused noke 127.0.0.9 'NTS key establishment failed \(cannot connect: Connection refused'
+
+# sntp says the same.
+sn_fg snak -t 1 "${CA[@]}" 127.0.0.4
+rc_is snak 1
+ntpt_assert_match 'server 127\.0\.0\.4 \(127\.0\.0\.5\): NTS NAK \(NTSN\)' "$(err snak)" \
+    "snak: reason"
+sn_fg sname "${CA[@]}" other.test
+rc_is sname 1
+ntpt_assert_match 'certificate name mismatch' "$(err sname)" "sname: reason"
+
+ntpt_pass
