@@ -120,6 +120,11 @@ demo: $(PROGS) $(TESTD)
 bench: $(PROGS) $(TESTD)
 	@NTPT_BUILD=$(abspath $(B)) bash bench/run.sh
 
+# NTS: ntpdate --nts against chronyd -Q 'server ... nts' (NTS=1 build).
+bench-nts:
+	$(MAKE) NTS=1 B=build-nts all
+	@NTPT_BUILD=$(abspath build-nts) bash bench/nts.sh
+
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
@@ -138,7 +143,7 @@ clean:
 	rm -rf build-asan build-nts
 
 .PHONY: all check check-unit check-integration check-nts sanitize-check \
-	lint demo \
+	lint demo bench-nts \
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)
