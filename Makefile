@@ -107,6 +107,10 @@ check-integration: $(PROGS) $(TESTD)
 check-nts:
 	$(MAKE) NTS=1 B=build-nts check
 
+# The NTS build under ASan + UBSan, in build-nts-asan/.
+sanitize-check-nts:
+	$(MAKE) NTS=1 B=build-nts-asan SANITIZE=1 check
+
 # ASan + UBSan build of everything, in its own directory.
 sanitize-check:
 	$(MAKE) B=build-asan SANITIZE=1 check
@@ -140,10 +144,10 @@ uninstall:
 clean:
 	rm -f $(PROGS) $(TESTD) $(LIB) $(UNIT_BIN)
 	find . -name '*.[od]' -not -path './.git/*' -delete
-	rm -rf build-asan build-nts
+	rm -rf build-asan build-nts build-nts-asan
 
 .PHONY: all check check-unit check-integration check-nts sanitize-check \
-	lint demo bench-nts \
+	sanitize-check-nts 	lint demo bench-nts \
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)

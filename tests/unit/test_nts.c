@@ -133,7 +133,8 @@ rec(struct fake *f, unsigned type, const void *body, size_t blen)
 	p[1] = (uint8_t)type;
 	p[2] = (uint8_t)(blen >> 8);
 	p[3] = (uint8_t)blen;
-	memcpy(p + 4, body, blen);
+	if (blen > 0)
+		memcpy(p + 4, body, blen);
 	f->len += 4 + blen;
 }
 

@@ -19,7 +19,8 @@ rec(uint8_t *buf, size_t *n, unsigned type, const uint8_t *body,
 	buf[(*n)++] = (uint8_t)type;
 	buf[(*n)++] = (uint8_t)(blen >> 8);
 	buf[(*n)++] = (uint8_t)blen;
-	memcpy(buf + *n, body, blen);
+	if (blen > 0)
+		memcpy(buf + *n, body, blen);
 	*n += blen;
 }
 
