@@ -147,7 +147,7 @@ clean:
 	rm -rf build-asan build-nts build-nts-asan
 
 .PHONY: all check check-unit check-integration check-nts sanitize-check \
-	sanitize-check-nts 	lint demo bench-nts \
+	sanitize-check-nts lint demo bench-nts \
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)
