@@ -10,6 +10,17 @@ for p in build-essential pkg-config check chrony strace iproute2 mandoc \
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $p"
 done
+# NTPsec's ntpd for the NTS test (61-nts-ntpsec): unpacked, never
+# installed (it conflicts with chrony, and its package starts a daemon).
+if [ ! -x /opt/ntpsec/usr/sbin/ntpd ] && [ "$(id -u)" = 0 ]; then
+	d=$(mktemp -d)
+	if (cd "$d" && apt-get download ntpsec >/dev/null 2>&1); then
+		mkdir -p /opt/ntpsec && dpkg-deb -x "$d"/ntpsec_*.deb /opt/ntpsec
+	else
+		echo "deps.sh: cannot fetch ntpsec; its NTS test will skip" >&2
+	fi
+	rm -rf "$d"
+fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: need root to install:$need" >&2
