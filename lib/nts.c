@@ -195,8 +195,10 @@ ke_failed(struct ntp_server *s, struct nts_peer *p, int e,
 {
 	const char *t = nts_ke_strerror(e);
 
-	if (res->detail[0] == '\0' || strcmp(res->detail, t) == 0)
+	if (res->detail[0] == '\0')
 		snprintf(p->detail, sizeof(p->detail), "%s", t);
+	else if (strncmp(res->detail, t, strlen(t)) == 0)	/* says it */
+		snprintf(p->detail, sizeof(p->detail), "%s", res->detail);
 	else
 		snprintf(p->detail, sizeof(p->detail), "%s: %s", t,
 		    res->detail);

@@ -48,6 +48,7 @@ cert old ca -1 "DNS:old.test,IP:127.0.0.2"
 cert neg ca 30 "IP:127.0.0.4"
 cert nak ca 30 "IP:127.0.0.5"
 cert fwd ca 30 "IP:127.0.0.6"
+cert fake ca 30 "IP:127.0.0.10,IP:127.0.0.11,IP:127.0.0.12,IP:127.0.0.13"
 
 # Names for the certificates, in this test's own mount namespace.
 printf '127.0.0.1 ntp.test\n127.0.0.1 other.test\n127.0.0.2 old.test\n' \
@@ -101,6 +102,55 @@ ntpt_bg python3 "$NTPT_TMP/forger.py" "$NTPT_TMP/forger.ready" \
     2>"$NTPT_TMP/forger.err"
 ntpt_wait_until 5 test -e "$NTPT_TMP/forger.ready"
 
+# A scripted NTS-KE server (TLS 1.3 by Python's ssl) for what chronyd never
+# sends: on .10 no ALPN, on .11 an Error record, on .12 no common AEAD,
+# on .13 no cookies.
+cat >"$NTPT_TMP/fakeke.py" <<'PY'
+import socket, ssl, struct, sys, threading
+d = sys.argv[1]
+def rec(t, b=b""):
+    return struct.pack(">HH", t, len(b)) + b
+NP, AEAD, EOM = rec(0x8001, b"\0\0"), rec(0x8004, b"\0\x0f"), rec(0x8000)
+COOKIE = rec(5, b"\x11" * 64)
+script = {
+    "127.0.0.10": (False, NP + AEAD + COOKIE + EOM),
+    "127.0.0.11": (True, rec(0x8002, b"\0\x01") + EOM),
+    "127.0.0.12": (True, NP + rec(0x8004) + EOM),
+    "127.0.0.13": (True, NP + AEAD + EOM),
+}
+def serve(addr, alpn, reply):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.load_cert_chain(d + "/fake.pem", d + "/fake.key")
+    if alpn:
+        ctx.set_alpn_protocols(["ntske/1"])
+    s = socket.socket()
+    s.bind((addr, 4460))
+    s.listen(8)
+    ready.release()
+    while True:
+        c, _ = s.accept()
+        try:
+            t = ctx.wrap_socket(c, server_side=True)
+            t.recv(1024)
+            t.sendall(reply)
+            t.close()
+        except (ssl.SSLError, OSError):
+            c.close()
+ready = threading.Semaphore(0)
+for a, (alpn, reply) in script.items():
+    threading.Thread(target=serve, args=(a, alpn, reply), daemon=True).start()
+for _ in script:
+    ready.acquire()
+open(sys.argv[2], "w").close()
+threading.Event().wait()
+PY
+ntpt_bg python3 "$NTPT_TMP/fakeke.py" "$P" "$NTPT_TMP/fakeke.ready" \
+    2>"$NTPT_TMP/fakeke.err"
+ntpt_wait_until 5 test -e "$NTPT_TMP/fakeke.ready"
+[ -e "$NTPT_TMP/fakeke.ready" ] ||
+    ntpt_fail "fake NTS-KE server did not start: $(cat "$NTPT_TMP/fakeke.err")"
+
 CA=(--nts --nts-ca "$P/ca.pem")
 
 # --- Success, by name (DNS SAN) and by address (IP SAN).
@@ -133,6 +183,10 @@ nd expired -q "${CA[@]}" old.test
 nd nak -q -t 1 "${CA[@]}" 127.0.0.4
 nd forged -q -t 1 "${CA[@]}" 127.0.0.6
 nd noke -q -t 1 "${CA[@]}" 127.0.0.9
+nd noalpn -q "${CA[@]}" 127.0.0.10
+nd errrec -q "${CA[@]}" 127.0.0.11
+nd noaead -q "${CA[@]}" 127.0.0.12
+nd nocookie -q "${CA[@]}" 127.0.0.13
 nd_wait
 refused wrongca 127.0.0.1 'NTS key establishment failed \(certificate not trusted: .*issuer is unknown'
 refused sysca 127.0.0.1 'NTS key establishment failed \(certificate not trusted'
@@ -141,6 +195,10 @@ refused expired 127.0.0.2 'NTS key establishment failed \(certificate expired or
 refused nak 127.0.0.5 'NTS NAK \(NTSN\)'
 refused forged 127.0.0.7 'NTS authenticator missing or wrong'
 refused noke 127.0.0.9 'NTS key establishment failed \(cannot connect: Connection refused'
+refused noalpn 127.0.0.10 'NTS key establishment failed \(the server did not agree to ALPN ntske/1'
+refused errrec 127.0.0.11 'NTS key establishment failed \(the server sent an error record 1 \(bad request\)\)'
+refused noaead 127.0.0.12 'NTS key establishment failed \(no common AEAD algorithm'
+refused nocookie 127.0.0.13 'NTS key establishment failed \(the server sent no cookies\)'
 
 # sntp says the same.
 sn_fg snak -t 1 "${CA[@]}" 127.0.0.4
