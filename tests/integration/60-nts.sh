@@ -41,8 +41,29 @@ cert() {
 	    -extfile "$P/$1.ext" >/dev/null 2>&1 ||
 	    ntpt_fail "openssl: cannot make certificate $1"
 }
+# certdates NAME SAN START END: a certificate of CA "ca" valid from START
+# to END (YYYYMMDDHHMMSSZ).
+certdates() {
+	mkdir -p "$P/db" && : >"$P/db/index.txt" && echo 01 >"$P/db/serial" &&
+	printf '%s\n' "[ca]" "default_ca = t" "[t]" \
+	    "database = $P/db/index.txt" "serial = $P/db/serial" \
+	    "new_certs_dir = $P/db" "default_md = sha256" "policy = p" \
+	    "[p]" "commonName = supplied" >"$P/ca.cnf" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$P/$1.key" -out "$P/$1.csr" -subj "/CN=$1" \
+	    >/dev/null 2>&1 &&
+	printf 'subjectAltName=%s\n' "$2" >"$P/$1.ext" &&
+	openssl ca -batch -config "$P/ca.cnf" -cert "$P/ca.pem" \
+	    -keyfile "$P/ca.key" -in "$P/$1.csr" -out "$P/$1.pem" \
+	    -startdate "$3" -enddate "$4" \
+	    -extfile "$P/$1.ext" >/dev/null 2>&1 ||
+	    ntpt_fail "openssl: cannot make certificate $1"
+}
 ca ca
 ca otherca
+certdates c2019 "IP:127.0.0.14" 20190101000000Z 20200101000000Z
+certdates future "IP:127.0.0.15" "$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)" \
+    "$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)"
 cert good ca 30 "DNS:ntp.test,IP:127.0.0.1"
 cert old ca -1 "DNS:old.test,IP:127.0.0.2"
 cert neg ca 30 "IP:127.0.0.4"
@@ -75,6 +96,8 @@ tcp_bound() {
 
 nts_chronyd good 127.0.0.1 good
 nts_chronyd old 127.0.0.2 old
+nts_chronyd c2019 127.0.0.14 c2019
+nts_chronyd future 127.0.0.15 future
 # NTS-KE on .4 sends clients to the NTP server .5, port 1123 (chronyd
 # names its own port when it is not 123); .5 has keys of its own, so it
 # cannot open .4's cookies and answers NTSN.
@@ -199,6 +222,37 @@ refused noalpn 127.0.0.10 'NTS key establishment failed \(the server did not agr
 refused errrec 127.0.0.11 'NTS key establishment failed \(the server sent an error record 1 \(bad request\)\)'
 refused noaead 127.0.0.12 'NTS key establishment failed \(no common AEAD algorithm'
 refused nocookie 127.0.0.13 'NTS key establishment failed \(the server sent no cookies\)'
+
+# --- A clock years behind (before the build date; time() shimmed to
+# 2000-01-01): certificate dates are judged at the build date, so a
+# current certificate passes, and so does one valid from tomorrow (which
+# a right clock refuses: the proof that the shim works); one that expired
+# in 2020 does not.
+cat >"$NTPT_TMP/y2k.c" <<'C'
+#include <time.h>
+time_t
+time(time_t *t)
+{
+	if (t != NULL)
+		*t = 946684800;
+	return 946684800;
+}
+C
+cc -shared -fPIC -o "$NTPT_TMP/y2k.so" "$NTPT_TMP/y2k.c" ||
+    ntpt_fail "cannot build the time() shim"
+ndx boot env LD_PRELOAD="$NTPT_TMP/y2k.so" "$ND" -q "${CA[@]}" ntp.test
+ndx boot2019 env LD_PRELOAD="$NTPT_TMP/y2k.so" "$ND" -q "${CA[@]}" \
+    127.0.0.14
+ndx bootfuture env LD_PRELOAD="$NTPT_TMP/y2k.so" "$ND" -q "${CA[@]}" \
+    127.0.0.15
+nd now2019 -q "${CA[@]}" 127.0.0.14
+nd nowfuture -q "${CA[@]}" 127.0.0.15
+nd_wait
+result boot adjust 127.0.0.1 0
+result bootfuture adjust 127.0.0.15 0
+refused nowfuture 127.0.0.15 'NTS key establishment failed \(certificate expired or not yet valid'
+refused boot2019 127.0.0.14 'NTS key establishment failed \(certificate expired or not yet valid'
+refused now2019 127.0.0.14 'NTS key establishment failed \(certificate expired or not yet valid'
 
 # sntp says the same.
 sn_fg snak -t 1 "${CA[@]}" 127.0.0.4
