@@ -15,6 +15,17 @@ ntpt_enter_netns "$@"
 . "$(dirname "$0")/../sntp.sh"
 
 if "$ND" --nts 127.0.0.1 2>&1 | grep -q 'not built with NTS'; then
+	# The default build: --nts is refused, before any network use.
+	nd plain --nts 127.0.0.1
+	sn plainsn --nts 127.0.0.1
+	nd_wait
+	sn_wait
+	rc_is plain 2
+	ntpt_assert_eq "$(cat "$NTPT_TMP/plain.err")" "ntpdate: --nts: not \
+built with NTS support (build with make NTS=1)" "plain: message"
+	rc_is plainsn 64
+	ntpt_assert_match '^sntp: --nts: not built with NTS support' \
+	    "$(err plainsn)" "plainsn: message"
 	ntpt_skip "not built with NTS support (make NTS=1; make check-nts)"
 fi
 command -v chronyd >/dev/null || ntpt_skip "chronyd not installed"
