@@ -1,5 +1,5 @@
 /*
- * NTS-KE's TLS connection on GnuTLS: TCP connect with a deadline, TLS 1.3
+ * NTS-KE's TLS connection on GnuTLS: TCP connect with a timeout, TLS 1.3
  * only, ALPN ntske/1, the certificate chain checked against the system
  * trust store or a given CA file, the host name always, certificate
  * times by the rule of nts_cert_time_check(), keys from the RFC 5705
@@ -25,16 +25,47 @@
 #include "nts_tls.h"
 #include "ntp_ts.h"
 
+/*
+ * The whole exchange ends within NTS_KE_STEPS timeouts of its start: a
+ * server that trickles its reply a byte at a time cannot hold us longer.
+ */
+#define NTS_KE_STEPS	3
+
 struct conn {
 	gnutls_session_t		s;
 	gnutls_certificate_credentials_t cred;
 	int				fd;
+	struct timespec			deadline;	/* monotonic */
 };
 
 static int
 ms(double s)
 {
 	return s <= 0 ? 0 : (int)(s * 1000 + 0.5);
+}
+
+static void
+deadline_in(struct timespec *t, double sec)
+{
+	int64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, t);
+	ns = (int64_t)t->tv_nsec + (int64_t)(sec * 1e9);
+	t->tv_sec += (time_t)(ns / 1000000000);
+	t->tv_nsec = (long)(ns % 1000000000);
+}
+
+/* Milliseconds left before the deadline, at least 1 (0 is "forever"). */
+static unsigned
+left_ms(const struct conn *c)
+{
+	struct timespec now;
+	double d;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d = (double)(c->deadline.tv_sec - now.tv_sec) +
+	    (double)(c->deadline.tv_nsec - now.tv_nsec) / 1e9;
+	return d <= 0.001 ? 1 : (unsigned)ms(d);
 }
 
 /* connect() with a deadline; the socket stays blocking afterwards. */
@@ -140,8 +171,7 @@ setup(struct conn *c, const struct nts_tls_params *p, char *errbuf,
 	    GNUTLS_NAME_DNS, p->name, strlen(p->name))) < 0)
 		return tls_fail(r, "server name", errbuf, errlen);
 	gnutls_transport_set_int(c->s, c->fd);
-	gnutls_handshake_set_timeout(c->s, (unsigned)ms(p->timeout));
-	gnutls_record_set_timeout(c->s, (unsigned)ms(p->timeout));
+	gnutls_handshake_set_timeout(c->s, left_ms(c));
 	return NTS_KE_OK;
 }
 
@@ -249,6 +279,7 @@ tls_open(void *ctx, const struct nts_tls_params *p, int *err, char *errbuf,
 		*err = NTS_KE_NOMEM;
 		return NULL;
 	}
+	deadline_in(&c->deadline, NTS_KE_STEPS * p->timeout);
 	if ((c->fd = tcp_connect(p, errbuf, errlen)) < 0) {
 		*err = NTS_KE_CONNECT;
 		conn_free(c);
@@ -286,6 +317,7 @@ tls_recv(void *conn, uint8_t *buf, size_t len, char *errbuf, size_t errlen)
 	ssize_t r;
 
 	do {
+		gnutls_record_set_timeout(c->s, left_ms(c));
 		r = gnutls_record_recv(c->s, buf, len);
 	} while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
 	if (r == GNUTLS_E_PREMATURE_TERMINATION)

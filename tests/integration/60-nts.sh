@@ -80,7 +80,8 @@ cert old ca -1 "DNS:old.test,IP:127.0.0.2"
 cert neg ca 30 "IP:127.0.0.4"
 cert nak ca 30 "IP:127.0.0.5"
 cert fwd ca 30 "IP:127.0.0.6"
-cert fake ca 30 "IP:127.0.0.10,IP:127.0.0.11,IP:127.0.0.12,IP:127.0.0.13"
+cert fake ca 30 "IP:127.0.0.10,IP:127.0.0.11,IP:127.0.0.12,IP:127.0.0.13,\
+IP:127.0.0.16"
 
 # Names for the certificates, in this test's own mount namespace.
 printf '127.0.0.1 ntp.test\n127.0.0.1 other.test\n127.0.0.2 old.test\n' \
@@ -138,7 +139,7 @@ ntpt_wait_until 5 test -e "$NTPT_TMP/forger.ready"
 
 # A scripted NTS-KE server (TLS 1.3 by Python's ssl) for what chronyd never
 # sends: on .10 no ALPN, on .11 an Error record, on .12 no common AEAD,
-# on .13 no cookies.
+# on .13 no cookies; .16 never answers the request.
 cat >"$NTPT_TMP/fakeke.py" <<'PY'
 import socket, ssl, struct, sys, threading
 d = sys.argv[1]
@@ -151,6 +152,7 @@ script = {
     "127.0.0.11": (True, rec(0x8002, b"\0\x01") + EOM),
     "127.0.0.12": (True, NP + rec(0x8004) + EOM),
     "127.0.0.13": (True, NP + AEAD + EOM),
+    "127.0.0.16": (True, None),
 }
 def serve(addr, alpn, reply):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -167,9 +169,11 @@ def serve(addr, alpn, reply):
         try:
             t = ctx.wrap_socket(c, server_side=True)
             t.recv(1024)
+            if reply is None:
+                threading.Event().wait(30)
             t.sendall(reply)
             t.close()
-        except (ssl.SSLError, OSError):
+        except (ssl.SSLError, OSError, TypeError):
             c.close()
 ready = threading.Semaphore(0)
 for a, (alpn, reply) in script.items():
@@ -222,6 +226,7 @@ nd noalpn -q "${CA[@]}" 127.0.0.10
 nd errrec -q "${CA[@]}" 127.0.0.11
 nd noaead -q "${CA[@]}" 127.0.0.12
 nd nocookie -q "${CA[@]}" 127.0.0.13
+nd silentke -q -t 0.5 "${CA[@]}" 127.0.0.16
 nd_wait
 refused wrongca 127.0.0.1 "$KE"'certificate not trusted: .*issuer is unknown'
 refused sysca 127.0.0.1 "$KE"'certificate not trusted'
@@ -237,6 +242,7 @@ refused errrec 127.0.0.11 \
     "$KE"'the server sent an error record 1 \(bad request\)\)'
 refused noaead 127.0.0.12 "$KE"'no common AEAD algorithm'
 refused nocookie 127.0.0.13 "$KE"'the server sent no cookies\)'
+refused silentke 127.0.0.16 "$KE"'TLS error: receive: .*timed out'
 
 # --- A clock years behind (before the build date; time() shimmed to
 # 2000-01-01): certificate dates are judged at the build date, so a
