@@ -1,6 +1,6 @@
 # ntpc: ntpdate and sntp over a small NTP client library.
 # Targets: all, check, check-unit, check-integration, check-nts,
-#          sanitize-check,
+#          check-nts-full, sanitize-check, sanitize-check-nts, bench-nts,
 #          lint, install, uninstall, clean, demo, bench.
 
 PREFIX	?= /usr/local
@@ -103,13 +103,21 @@ check-unit: $(UNIT_BIN)
 check-integration: $(PROGS) $(TESTD)
 	@NTPT_BUILD=$(abspath $(B)) bash tests/run-integration.sh
 
-# The NTS build (GnuTLS) and its tests, in build-nts/.
+# The NTS build (GnuTLS) in build-nts/: every unit test and the NTS
+# integration tests (the other integration tests run in the default build;
+# check-nts-full runs them all on the NTS build).
 check-nts:
+	$(MAKE) NTS=1 B=build-nts check-unit
+	NTPT_ONLY=60-nts $(MAKE) NTS=1 B=build-nts check-integration
+
+check-nts-full:
 	$(MAKE) NTS=1 B=build-nts check
 
 # The NTS build under ASan + UBSan, in build-nts-asan/.
 sanitize-check-nts:
-	$(MAKE) NTS=1 B=build-nts-asan SANITIZE=1 check
+	$(MAKE) NTS=1 B=build-nts-asan SANITIZE=1 check-unit
+	NTPT_ONLY=60-nts $(MAKE) NTS=1 B=build-nts-asan SANITIZE=1 \
+	    check-integration
 
 # ASan + UBSan build of everything, in its own directory.
 sanitize-check:
@@ -146,8 +154,8 @@ clean:
 	find . -name '*.[od]' -not -path './.git/*' -delete
 	rm -rf build-asan build-nts build-nts-asan
 
-.PHONY: all check check-unit check-integration check-nts sanitize-check \
-	sanitize-check-nts lint demo bench-nts \
+.PHONY: all check check-unit check-integration check-nts check-nts-full \
+	sanitize-check 	sanitize-check-nts lint demo bench-nts \
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)

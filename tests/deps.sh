@@ -10,7 +10,7 @@ for p in build-essential pkg-config check chrony strace iproute2 mandoc \
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $p"
 done
-# NTPsec's ntpd for the NTS test (61-nts-ntpsec): unpacked, never
+# NTPsec's ntpd for the NTS test (60-nts-ntpsec): unpacked, never
 # installed (it conflicts with chrony, and its package starts a daemon).
 if [ ! -x /opt/ntpsec/usr/sbin/ntpd ] && [ "$(id -u)" = 0 ]; then
 	d=$(mktemp -d)
