@@ -227,7 +227,12 @@ nd errrec -q "${CA[@]}" 127.0.0.11
 nd noaead -q "${CA[@]}" 127.0.0.12
 nd nocookie -q "${CA[@]}" 127.0.0.13
 nd silentke -q -t 0.5 "${CA[@]}" 127.0.0.16
+# Four authenticated exchanges in a row: each request spends a cookie,
+# each reply brings a new one.
+nd multi -d -p 4 "${CA[@]}" ntp.test
 nd_wait
+ntpt_assert_match -f '^transmitted 4, in filter 4$' "$NTPT_TMP/multi.log" \
+    "multi: four authentic replies"
 refused wrongca 127.0.0.1 "$KE"'certificate not trusted: .*issuer is unknown'
 refused sysca 127.0.0.1 "$KE"'certificate not trusted'
 refused wrongname 127.0.0.1 \
@@ -274,6 +279,20 @@ result bootfuture adjust 127.0.0.15 0
 refused nowfuture 127.0.0.15 "$KE"'certificate expired or not yet valid'
 refused boot2019 127.0.0.14 "$KE"'certificate expired or not yet valid'
 refused now2019 127.0.0.14 "$KE"'certificate expired or not yet valid'
+
+# --- Setting the (faked) clock (-u: the chronyds here hold port 123): -b
+# steps once, to the server's time.
+T0=$(date +%s.%N)
+ndf step -u -b "${CA[@]}" ntp.test
+T1=$(date +%s.%N)
+rc_is step 0
+CALLS=$(ntpt_clock_calls)
+ntpt_assert_eq "$(grep -c . <<<"$CALLS")" 1 "step: clock calls"
+t=$(sed -nE 's/^clock_settime\(CLOCK_REALTIME, \{tv_sec=([0-9]+), tv_nsec=([0-9]+)\}\).*/\1 \2/p' \
+    <<<"$CALLS" | awk '{ printf "%d.%09d", $1, $2 }')
+awk -v t="$t" -v a="$T0" -v b="$T1" 'BEGIN {
+	exit !(t != "" && t >= a - 0.02 && t <= b + 0.02) }' ||
+    ntpt_fail "step: clock set to '$t', expected within $T0..$T1"
 
 # sntp says the same.
 sn_fg snak -t 1 "${CA[@]}" 127.0.0.4
