@@ -61,7 +61,7 @@ ifeq ($(NTS),1)
 LIB_SRC	+= $(NTS_GNUTLS_SRC)
 UNIT_SRC += $(NTS_GNUTLS_UNIT)
 CPPFLAGS += -DNTPC_NTS $(shell pkg-config --cflags gnutls)
-LDLIBS	+= $(shell pkg-config --libs gnutls || echo -lgnutls)
+LDLIBS	+= $(shell pkg-config --libs gnutls || echo -lgnutls) -pthread
 endif
 LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
 LIB	= $(B)/lib/libntpc.a

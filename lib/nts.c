@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "ntp_reason.h"
 
 #define REFID_NTSN	0x4e54534eU	/* "NTSN" */
+#define NTS_KE_PARALLEL	16	/* NTS-KE exchanges at once */
 
 static size_t
 pad4(size_t n)
@@ -234,17 +236,65 @@ establish_one(struct nts *nts, struct ntp_server *s, struct nts_peer *p)
 	explicit_bzero(&res, sizeof(res));
 }
 
+/* One NTS-KE exchange on its own thread: it touches only its server. */
+struct ke_job {
+	struct nts		*nts;
+	struct ntp_server	*srv;
+	struct nts_peer		*peer;
+	pthread_t		tid;
+	int			started;
+};
+
+static void *
+ke_thread(void *arg)
+{
+	struct ke_job *j = arg;
+
+	establish_one(j->nts, j->srv, j->peer);
+	return NULL;
+}
+
+/*
+ * Up to NTS_KE_PARALLEL exchanges at once, so that N servers cost about
+ * one exchange, not N; a thread that cannot be started runs inline.
+ */
+static void
+establish_batch(struct ke_job *jobs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jobs[i].started = pthread_create(&jobs[i].tid, NULL,
+		    ke_thread, &jobs[i]) == 0;
+	for (i = 0; i < n; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].tid, NULL);
+		else
+			ke_thread(&jobs[i]);
+	}
+}
+
 int
 nts_establish(struct nts *nts, struct ntp_server *srv, size_t n)
 {
-	size_t i;
+	struct ke_job jobs[NTS_KE_PARALLEL];
+	size_t i, k = 0;
 
 	if ((nts->peer = calloc(n + 1, sizeof(*nts->peer))) == NULL)
 		return -1;
 	nts->npeer = n;
-	for (i = 0; i < n; i++)
-		if (srv[i].reason == NTP_OK && srv[i].addrlen != 0)
-			establish_one(nts, &srv[i], &nts->peer[i]);
+	for (i = 0; i < n; i++) {
+		if (srv[i].reason != NTP_OK || srv[i].addrlen == 0)
+			continue;
+		jobs[k].nts = nts;
+		jobs[k].srv = &srv[i];
+		jobs[k].peer = &nts->peer[i];
+		if (++k == NTS_KE_PARALLEL) {
+			establish_batch(jobs, k);
+			k = 0;
+		}
+	}
+	establish_batch(jobs, k);
 	return 0;
 }
 

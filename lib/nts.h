@@ -52,7 +52,7 @@ int	nts_init(struct nts *nts, const struct nts_tls_ops *tls,
 
 /*
  * Run NTS-KE with every server whose reason is NTP_OK (their host
- * pointers must come from nts->names).  A failure makes the reason
+ * pointers must come from nts->names), several at once on threads.  A failure makes the reason
  * NTP_R_NTS_KE with the why in detail; a success may move the server's
  * address and port where NTPv4 Server/Port Negotiation says.  Returns 0,
  * or -1 when out of memory.

@@ -74,6 +74,7 @@ tcp_connect(const struct nts_tls_params *p, char *errbuf, size_t errlen)
 {
 	struct pollfd pfd;
 	socklen_t sl = sizeof(int);
+	const char *msg;
 	int fd, err = 0, fl, one = 1;
 
 	if ((fd = socket(p->addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC,
@@ -101,7 +102,9 @@ tcp_connect(const struct nts_tls_params *p, char *errbuf, size_t errlen)
 		goto fail;
 	return fd;
 fail:
-	snprintf(errbuf, errlen, "%s", strerror(errno));
+	err = errno;
+	if ((msg = strerror_r(err, errbuf, errlen)) != errbuf)	/* GNU */
+		snprintf(errbuf, errlen, "%s", msg);
 	if (fd >= 0)
 		close(fd);
 	return -1;

@@ -294,6 +294,18 @@ awk -v t="$t" -v a="$T0" -v b="$T1" 'BEGIN {
 	exit !(t != "" && t >= a - 0.02 && t <= b + 0.02) }' ||
     ntpt_fail "step: clock set to '$t', expected within $T0..$T1"
 
+# --- Several servers at once (NTS-KE runs in parallel): each failure says
+# why, the good one is used.
+nd several -q "${CA[@]}" 127.0.0.9 ntp.test 127.0.0.10 127.0.0.13
+nd_wait
+result several adjust 127.0.0.1 0
+for why in '127\.0\.0\.9: '"$KE"'cannot connect' \
+    '127\.0\.0\.10: '"$KE"'the server did not agree to ALPN' \
+    '127\.0\.0\.13: '"$KE"'the server sent no cookies'; do
+	ntpt_assert_match "server $why" "$(cat "$NTPT_TMP/several.err")" \
+	    "several: reason"
+done
+
 # sntp says the same.
 sn_fg snak -t 1 "${CA[@]}" 127.0.0.4
 rc_is snak 1
