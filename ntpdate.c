@@ -500,6 +500,7 @@ nts_start(const struct out *out, struct options *o, struct nts *nts)
 		say(out, LOG_ERR, "--nts: bad host or port: %s", bad);
 	else
 		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+	nts_free(nts);
 	return -1;
 }
 

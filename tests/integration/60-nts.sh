@@ -294,6 +294,13 @@ awk -v t="$t" -v a="$T0" -v b="$T1" 'BEGIN {
 	exit !(t != "" && t >= a - 0.02 && t <= b + 0.02) }' ||
     ntpt_fail "step: clock set to '$t', expected within $T0..$T1"
 
+# --- A bad NTS-KE port is refused before anything is sent.
+nd badport -q "${CA[@]}" ntp.test:0
+nd_wait
+rc_is badport 1
+ntpt_assert_match 'bad host or port: ntp\.test:0$' \
+    "$(cat "$NTPT_TMP/badport.err")" "badport: message"
+
 # --- Several servers at once (NTS-KE runs in parallel): each failure says
 # why, the good one is used.
 nd several -q "${CA[@]}" 127.0.0.9 ntp.test 127.0.0.10 127.0.0.13
