@@ -12,9 +12,13 @@ for p in build-essential pkg-config check chrony strace iproute2 mandoc \
 done
 # NTPsec's ntpd for the NTS test (60-nts-ntpsec): unpacked, never
 # installed (it conflicts with chrony, and its package starts a daemon).
+get_ntpsec() {
+	apt-get download ntpsec >/dev/null 2>&1 && return 0
+	apt-get update -qq && apt-get download ntpsec >/dev/null 2>&1
+}
 if [ ! -x /opt/ntpsec/usr/sbin/ntpd ] && [ "$(id -u)" = 0 ]; then
 	d=$(mktemp -d)
-	if (cd "$d" && apt-get download ntpsec >/dev/null 2>&1); then
+	if (cd "$d" && get_ntpsec); then
 		mkdir -p /opt/ntpsec && dpkg-deb -x "$d"/ntpsec_*.deb /opt/ntpsec
 	else
 		echo "deps.sh: cannot fetch ntpsec; its NTS test will skip" >&2
