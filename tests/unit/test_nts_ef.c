@@ -251,6 +251,29 @@ START_TEST(test_parse_bad_layout)
 }
 END_TEST
 
+/* The packet decoder takes an NTS reply (fields, no MAC) as it is, from
+ * the smallest authenticator to one carrying seven cookies. */
+START_TEST(test_pkt_decode_accepts_nts_reply)
+{
+	static const uint8_t ct[16 + 7 * 104];
+	uint8_t buf[NTP_PKT_MAXLEN], x[16] = { 0 };
+	struct ntp_pkt p;
+	size_t off, ctlen;
+
+	for (ctlen = 16; ctlen <= 16 + 7 * 104; ctlen += 104) {
+		memset(buf, 0, sizeof(buf));
+		buf[0] = 0x24;
+		off = nts_ef_put(buf, sizeof(buf), 48, NTS_EF_UID, NULL, 32);
+		off = nts_ef_put_auth(buf, sizeof(buf), off, x, 16, ct, ctlen);
+		ck_assert_uint_ne(off, 0);
+		ck_assert_int_eq(ntp_pkt_decode(buf, off, &p), 0);
+		ck_assert_uint_eq(p.ext_count, 2);
+		ck_assert_uint_eq(p.ext_len, off - 48);
+		ck_assert_int_eq(p.has_mac, 0);
+	}
+}
+END_TEST
+
 START_TEST(test_next_walks_fields)
 {
 	uint8_t buf[128];
@@ -290,6 +313,7 @@ nts_ef_suite(void)
 	tcase_add_test(tc, test_parse_no_authenticator);
 	tcase_add_test(tc, test_parse_bad_authenticator_lengths);
 	tcase_add_test(tc, test_parse_bad_layout);
+	tcase_add_test(tc, test_pkt_decode_accepts_nts_reply);
 	tcase_add_test(tc, test_next_walks_fields);
 	suite_add_tcase(s, tc);
 	return s;
