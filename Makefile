@@ -1,7 +1,8 @@
 # ntpc: ntpdate and sntp over a small NTP client library.
 # Targets: all, check, check-unit, check-integration, check-install,
-#          sanitize-check, lint, install, uninstall, clean, demo, bench,
-#          fuzz, fuzz-smoke.
+#          check-nts, check-nts-full, sanitize-check, sanitize-check-nts,
+#          lint, install, uninstall, clean, demo, bench, bench-nts, fuzz,
+#          fuzz-smoke.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -11,6 +12,13 @@ DOCDIR	?= $(PREFIX)/share/doc/ntpc
 # systemd looks in /usr/lib/systemd/system and /usr/local/lib/systemd/system.
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL	?= install
+
+# NTS (RFC 8915) over GnuTLS: `make NTS=1`, off by default, built in
+# build-nts/ unless B says otherwise.
+NTS	?= 0
+ifeq ($(NTS),1)
+B	?= build-nts
+endif
 
 # Build directory (out of tree with e.g. B=build-asan).
 B	?= .
@@ -47,7 +55,18 @@ LDLIBS	+= -lanl -lm
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-LIB_SRC	= $(wildcard lib/*.c)
+# The NTS parsers (nts_ke.c, nts_ef.c) are plain C and always built (and
+# unit-tested); what needs GnuTLS only with NTS=1.
+NTS_GNUTLS_SRC = lib/nts.c lib/nts_aead.c lib/nts_tls.c
+NTS_GNUTLS_UNIT = tests/unit/test_nts.c tests/unit/test_nts_aead.c
+LIB_SRC	= $(filter-out $(NTS_GNUTLS_SRC),$(wildcard lib/*.c))
+UNIT_SRC = $(filter-out $(NTS_GNUTLS_UNIT),$(wildcard tests/unit/test_*.c))
+ifeq ($(NTS),1)
+LIB_SRC	+= $(NTS_GNUTLS_SRC)
+UNIT_SRC += $(NTS_GNUTLS_UNIT)
+CPPFLAGS += -DNTPC_NTS $(shell pkg-config --cflags gnutls)
+LDLIBS	+= $(shell pkg-config --libs gnutls || echo -lgnutls) -pthread
+endif
 LIB_OBJ	= $(LIB_SRC:%.c=$(B)/%.o)
 LIB	= $(B)/lib/libntpc.a
 PROGS	= $(B)/ntpdate $(B)/sntp
@@ -55,7 +74,6 @@ TESTD	= $(B)/tests/ntp-testd
 # LD_PRELOAD clock shim for the real daemons: never sanitized (it is loaded
 # into programs built without the sanitizer runtime).
 SHIM	= $(B)/tests/clockshim.so
-UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(B)/%)
 
 all: $(PROGS) $(TESTD) $(SHIM)
@@ -99,6 +117,21 @@ check-integration: $(PROGS) $(TESTD) $(SHIM)
 # make install/uninstall into a temporary DESTDIR, tree checked.
 check-install: $(PROGS)
 	@B=$(B) sh tests/install.sh
+# The NTS build (GnuTLS) in build-nts/: every unit test and the NTS
+# integration tests (the other integration tests run in the default build;
+# check-nts-full runs them all on the NTS build).
+check-nts:
+	$(MAKE) NTS=1 B=build-nts check-unit
+	NTPT_ONLY=60-nts $(MAKE) NTS=1 B=build-nts check-integration
+
+check-nts-full:
+	$(MAKE) NTS=1 B=build-nts check
+
+# The NTS build under ASan + UBSan, in build-nts-asan/.
+sanitize-check-nts:
+	$(MAKE) NTS=1 B=build-nts-asan SANITIZE=1 check-unit
+	NTPT_ONLY=60-nts $(MAKE) NTS=1 B=build-nts-asan SANITIZE=1 \
+	    check-integration
 
 # ASan + UBSan build of everything, in its own directory.
 sanitize-check:
@@ -121,7 +154,7 @@ bench: $(PROGS) $(TESTD)
 FUZZ_CC	?= clang
 FUZZ_TIME ?= 60
 FZ	= build-fuzz
-FUZZ_TARGETS = reply kod parse json esc conf
+FUZZ_TARGETS = reply kod parse json esc conf keys nts_ke nts_ef
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -std=c11 -Wall -Wextra -D_GNU_SOURCE -D_TIME_BITS=64 \
 	      -D_FILE_OFFSET_BITS=64 -DNTPC_VERSION='"$(VERSION)"' -Ilib \
@@ -157,6 +190,10 @@ fuzz-smoke:
 
 # The units and the cron example name the installed ntpdate (@SBINDIR@).
 SUBST	= sed 's|@SBINDIR@|$(SBINDIR)|g'
+# NTS: ntpdate --nts against chronyd -Q 'server ... nts' (NTS=1 build).
+bench-nts:
+	$(MAKE) NTS=1 B=build-nts all
+	@NTPT_BUILD=$(abspath build-nts) bash bench/nts.sh
 
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -191,11 +228,11 @@ uninstall:
 clean:
 	rm -f $(PROGS) $(TESTD) $(SHIM) $(LIB) $(UNIT_BIN)
 	find . -name '*.[od]' -not -path './.git/*' -delete
-	rm -rf build-asan build-fuzz
+	rm -rf build-asan build-fuzz build-nts build-nts-asan
 
-.PHONY: all check check-unit check-integration check-install \
-	sanitize-check lint demo bench install uninstall clean fuzz \
-	fuzz-build fuzz-smoke
+.PHONY: all check check-unit check-integration check-install check-nts \
+	check-nts-full sanitize-check sanitize-check-nts lint demo bench \
+	bench-nts install uninstall clean fuzz fuzz-build fuzz-smoke
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d \
     $(FZ)/lib/*.d $(FZ)/*.d)

@@ -31,6 +31,10 @@
 #include "ntp_report.h"
 #include "ntp_resolve.h"
 #include "ntp_splay.h"
+#ifdef NTPC_NTS
+#include "nts.h"
+#include "nts_tls.h"
+#endif
 
 #define USAGE "usage: ntpdate [-46bBdqsuv] [-a key#] [-e delay] " \
 	"[-k file] [-p samples] [-o version#] [-t timeo] server ..."
@@ -40,18 +44,24 @@
 enum {
 	OPT_CONFIG = 256,
 	OPT_SPLAY,
-	OPT_JSON
+	OPT_JSON,
+	OPT_NTS,
+	OPT_NTS_CA
 };
 
 static const struct option longopts[] = {
 	{ "config",	optional_argument,	NULL, OPT_CONFIG },
 	{ "splay",	required_argument,	NULL, OPT_SPLAY },
 	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "nts",	no_argument,		NULL, OPT_NTS },
+	{ "nts-ca",	required_argument,	NULL, OPT_NTS_CA },
 	{ NULL,		0,			NULL, 0 }
 };
 
 /* Set by SIGINT/SIGTERM during --splay: the one global (STYLE.md). */
 static volatile sig_atomic_t stop_signal;
+
+struct nts;
 
 struct options {
 	int		family;
@@ -74,6 +84,10 @@ struct options {
 	int		json;		/* --json */
 	char		**hosts;
 	size_t		nhosts;
+	int		nts;		/* --nts */
+	const char	*nts_ca;	/* --nts-ca FILE */
+	const struct ntp_auth_ops *nts_auth;	/* --nts, after NTS-KE */
+	struct nts	*nts_state;	/* --nts (NTS=1 builds) */
 };
 
 /* What --json needs to know of a run. */
@@ -227,6 +241,12 @@ parse_opt(struct options *o, int c, const char *arg)
 	case 'v':
 		o->verbose = 1;
 		break;
+	case OPT_NTS:
+		o->nts = 1;
+		break;
+	case OPT_NTS_CA:
+		o->nts_ca = arg;
+		break;
 	case 'a': case 'e': case 'k': case 'o': case 'p': case 't':
 		return parse_value(o, c, arg);
 	case OPT_CONFIG:
@@ -257,6 +277,21 @@ parse_args(struct options *o, int argc, char **argv)
 			bad = 1;
 	if (bad || (optind >= argc && !o->use_config))
 		usage();
+	if (o->nts_ca != NULL && !o->nts) {
+		fprintf(stderr, "ntpdate: --nts-ca needs --nts\n");
+		exit(2);
+	}
+	if (o->nts && o->keyid >= 0) {
+		fprintf(stderr, "ntpdate: --nts and -a cannot be used together\n");
+		exit(2);
+	}
+#ifndef NTPC_NTS
+	if (o->nts) {
+		fprintf(stderr, "ntpdate: --nts: not built with NTS support "
+		    "(build with make NTS=1)\n");
+		exit(2);
+	}
+#endif
 	o->hosts = argv + optind;
 	o->nhosts = (size_t)(argc - optind);
 }
@@ -479,6 +514,8 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 	qo->port = (o->unpriv || o->query || o->debug) ? 0 : NTP_PORT;
 	if (o->keyid >= 0)
 		qo->auth = &o->auth.ops;
+	else
+		qo->auth = o->nts_auth;	/* --nts, or NULL */
 }
 
 /*
@@ -791,8 +828,42 @@ all_hosts(const struct options *o, const struct ntp_conf *c, size_t *n)
 	return h;
 }
 
+#ifdef NTPC_NTS
+/* --nts: "host:port" arguments split, names to resolve in nts->names. */
 static int
-resolve_and_run(const struct out *out, const struct options *o,
+nts_start(const struct out *out, struct options *o, struct nts *nts)
+{
+	const char *bad;
+
+	if (nts_init(nts, nts_tls_system(), o->nts_ca, o->timeout,
+	    (const char *const *)o->hosts, o->nhosts, &bad) == 0) {
+		o->hosts = nts->names;
+		return 0;
+	}
+	if (bad != NULL)
+		say(out, LOG_ERR, "--nts: bad host or port: %s", bad);
+	else
+		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+	nts_free(nts);
+	return -1;
+}
+
+/* NTS-KE with every resolved server, before the query. */
+static int
+nts_keys(const struct out *out, struct options *o, struct nts *nts,
+    struct ntp_server *srv, size_t n)
+{
+	if (nts_establish(nts, srv, n) != 0) {
+		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+		return -1;
+	}
+	o->nts_auth = nts_auth(nts);
+	return 0;
+}
+#endif
+
+static int
+resolve_and_run(const struct out *out, struct options *o,
     const char *const *hosts, size_t nhosts)
 {
 	struct ntp_server *srv;
@@ -808,6 +879,10 @@ resolve_and_run(const struct out *out, const struct options *o,
 	if (ntp_servers_addressed(srv, n) == 0) {
 		say(out, LOG_ERR, "no servers can be used, exiting");
 		rc = 1;
+#ifdef NTPC_NTS
+	} else if (o->nts && nts_keys(out, o, o->nts_state, srv, n) != 0) {
+		rc = 1;
+#endif
 	} else {
 		rc = run(out, o, srv, n);
 	}
@@ -827,9 +902,17 @@ main(int argc, char **argv)
 	const char **hosts;
 	size_t nhosts;
 	int rc, guard;
+#ifdef NTPC_NTS
+	struct nts nts;
+
+	memset(&nts, 0, sizeof(nts));
+#endif
 
 	guard = ntp_stdio_guard();
 	parse_args(&o, argc, argv);
+#ifdef NTPC_NTS
+	o.nts_state = &nts;
+#endif
 	out.pid = (long)getpid();
 	out.use_syslog = o.use_syslog && syslog_available();
 	out.js = NULL;
@@ -846,6 +929,10 @@ main(int argc, char **argv)
 		ntp_conf_free(&conf);
 		return 1;
 	}
+#ifdef NTPC_NTS
+	if (o.nts && nts_start(&out, &o, &nts) != 0)
+		return 1;
+#endif
 	if ((hosts = all_hosts(&o, &conf, &nhosts)) == NULL) {
 		say(&out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
 		rc = 1;
@@ -854,6 +941,9 @@ main(int argc, char **argv)
 			splay(&out, &o);
 		rc = resolve_and_run(&out, &o, hosts, nhosts);
 	}
+#ifdef NTPC_NTS
+	nts_free(&nts);
+#endif
 	free(hosts);
 	ntp_conf_free(&conf);
 	ntp_key_wipe(&o.auth.key);

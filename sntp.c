@@ -34,6 +34,10 @@
 #include "ntp_report.h"
 #include "ntp_resolve.h"
 #include "ntp_splay.h"
+#ifdef NTPC_NTS
+#include "nts.h"
+#include "nts_tls.h"
+#endif
 
 #define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
 	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
@@ -53,7 +57,9 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_CONFIG,
-	OPT_SPLAY
+	OPT_SPLAY,
+	OPT_NTS,
+	OPT_NTS_CA
 };
 
 /* Set by SIGINT/SIGTERM during --splay: the one global (STYLE.md). */
@@ -81,6 +87,10 @@ struct options {
 	double		splay;		/* --splay, s */
 	const char	**hosts;
 	size_t		nhosts;
+	int		nts;		/* --nts */
+	const char	*nts_ca;	/* --nts-ca FILE */
+	const struct ntp_auth_ops *nts_auth;	/* --nts, after NTS-KE */
+	struct nts	*nts_state;	/* --nts: NTS-KE before the query */
 };
 
 /* One run: the servers and what became of them. */
@@ -130,6 +140,8 @@ static const struct option longopts[] = {
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "config",		optional_argument,	NULL, OPT_CONFIG },
 	{ "splay",		required_argument,	NULL, OPT_SPLAY },
+	{ "nts",		no_argument,		NULL, OPT_NTS },
+	{ "nts-ca",		required_argument,	NULL, OPT_NTS_CA },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -295,6 +307,12 @@ parse_opt(struct options *o, int c, const char *arg)
 		msg("--splay: seconds must be 0 to %.0f: %s", NTP_SPLAY_MAX,
 		    arg);
 		return -1;
+	case OPT_NTS:
+		o->nts = 1;
+		return 0;
+	case OPT_NTS_CA:
+		o->nts_ca = arg;
+		return 0;
 	case 'a':
 	case 'g':
 	case 'M':
@@ -339,6 +357,20 @@ parse_args(struct options *o, int argc, char **argv)
 		add_host(o, argv[optind++]);
 	if (bad)
 		usage_error();
+	if (o->nts_ca != NULL && !o->nts) {
+		msg("--nts-ca needs --nts");
+		usage_error();
+	}
+	if (o->nts && o->keyid >= 0) {
+		msg("--nts and -a cannot be used together");
+		usage_error();
+	}
+#ifndef NTPC_NTS
+	if (o->nts) {
+		msg("--nts: not built with NTS support (build with make NTS=1)");
+		exit(EX_USAGE);
+	}
+#endif
 	if (o->nhosts == 0 && !o->use_config) {
 		msg("%s", NO_HOST);
 		usage_error();
@@ -723,6 +755,8 @@ setup_query(struct run *r)
 	r->qo.samples = o->step || o->slew ? 0 : 1;
 	if (o->keyid >= 0)
 		r->qo.auth = &o->auth.ops;
+	else
+		r->qo.auth = o->nts_auth;	/* --nts, or NULL */
 }
 
 /* Servers that were still waiting when --no-wait stopped the run. */
@@ -811,6 +845,11 @@ sntp(const struct options *o)
 		rc = 1;
 	} else {
 		kod_load(&r);
+#ifdef NTPC_NTS
+		if (o->nts_state != NULL &&
+		    nts_establish(o->nts_state, r.srv, r.n) != 0)
+			msg("%s", ntp_strerror(NTP_R_NOMEM));
+#endif
 		rc = query(&r);
 		ntp_kod_free(&r.kod);
 	}
@@ -953,6 +992,38 @@ load_config(struct options *o, struct ntp_conf *c)
 	return 0;
 }
 
+#ifdef NTPC_NTS
+/*
+ * --nts: "host:port" arguments split; NTS-KE with every resolved address
+ * runs in sntp() between resolving and the query.
+ */
+static int
+nts_sntp(struct options *o)
+{
+	struct nts nts;
+	const char *bad;
+	size_t i;
+	int rc;
+
+	if (nts_init(&nts, nts_tls_system(), o->nts_ca, o->timeout,
+	    o->hosts, o->nhosts, &bad) != 0) {
+		if (bad != NULL)
+			msg("--nts: bad host or port: %s", bad);
+		else
+			msg("%s", ntp_strerror(NTP_R_NOMEM));
+		nts_free(&nts);
+		return 1;
+	}
+	for (i = 0; i < o->nhosts; i++)
+		o->hosts[i] = nts.names[i];	/* without their :port */
+	o->nts_auth = nts_auth(&nts);
+	o->nts_state = &nts;
+	rc = sntp(o);
+	nts_free(&nts);
+	return rc;
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -970,7 +1041,11 @@ main(int argc, char **argv)
 	} else {
 		if (o.splay > 0)
 			splay(&o);
+#ifdef NTPC_NTS
+		rc = o.nts ? nts_sntp(&o) : sntp(&o);
+#else
 		rc = sntp(&o);
+#endif
 	}
 	ntp_conf_free(&conf);
 	ntp_key_wipe(&o.auth.key);

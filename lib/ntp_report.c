@@ -78,6 +78,7 @@ ntp_server_why(const struct ntp_server *s, const struct ntp_query_opts *o,
 		    strerror(s->sys_errno), s->nsent, plural(s->nsent));
 		break;
 	case NTP_R_RESOLVE:
+	case NTP_R_NTS_KE:
 		snprintf(buf, len, "%s (%s)", text,
 		    s->detail != NULL ? s->detail : "unknown error");
 		break;
