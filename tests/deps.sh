@@ -6,7 +6,8 @@
 set -eu
 need=""
 for p in build-essential pkg-config check chrony strace iproute2 mandoc \
-    util-linux python3 "$@"; do
+    util-linux python3 libssl3 libevent-core-2.1-7 libevent-pthreads-2.1-7 \
+    libcap2 "$@"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $p"
 done
