@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -251,16 +252,35 @@ syslog_available(void)
 	return ok;
 }
 
+/* The getaddrinfo() code behind a message, for classic's "(-2)". */
+static int
+gai_code(const char *text)
+{
+	int c;
+
+	for (c = -1; c >= -20; c--)
+		if (text != NULL && strcmp(gai_strerror(c), text) == 0)
+			return c;
+	return 0;
+}
+
+/* Classic's two lines: a bare one on stderr, then the logged one. */
 static void
 report_resolve_failures(const struct out *out, const struct ntp_server *srv,
     size_t n)
 {
 	size_t i;
+	int c;
 
-	for (i = 0; i < n; i++)
-		if (srv[i].reason == NTP_R_RESOLVE)
-			say(out, LOG_ERR, "Error resolving %s: %s", srv[i].host,
-			    srv[i].detail);
+	for (i = 0; i < n; i++) {
+		if (srv[i].reason != NTP_R_RESOLVE)
+			continue;
+		c = gai_code(srv[i].detail);
+		fprintf(stderr, "Error resolving %s: %s (%d)\n", srv[i].host,
+		    srv[i].detail, c);
+		say(out, LOG_ERR, "Can't find host %s: %s (%d)", srv[i].host,
+		    srv[i].detail, c);
+	}
 }
 
 static const char *
@@ -434,9 +454,9 @@ dump_server(const struct ntp_server *s, int samples)
 	printf("refid [%s], root delay %.6f, root dispersion %.6f\n",
 	    classic_refid(s, ref, sizeof(ref)), ntp_short_to_sec(p->rootdelay),
 	    ntp_short_to_sec(p->rootdisp));
-	if ((size_t)s->nsent != s->nsamples)
-		printf("transmitted %d, in filter %zu\n", s->nsent,
-		    s->nsamples);
+	if (s->nsent != s->nreplies)
+		printf("transmitted %d, in filter %d\n", s->nsent,
+		    s->nreplies);
 	dump_ts("reference time:", p->reftime);
 	dump_ts("originate timestamp:", p->org);
 	dump_ts("transmit timestamp:", p->xmt);

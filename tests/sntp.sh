@@ -31,7 +31,16 @@ sn_fg() {
 	sn "$@"
 	sn_wait
 }
-out() { cat "$NTPT_TMP/$1.log"; }
+# out NAME: the run's stdout after classic's version banner, which must be
+# its first line (checked here for every run that reads its output).
+out() {
+	local first
+	first=$(head -n 1 "$NTPT_TMP/$1.log")
+	case $first in
+	"sntp ntpc-"*) tail -n +2 "$NTPT_TMP/$1.log" ;;
+	*) ntpt_fail "$1: first line is not the version banner: '$first'" ;;
+	esac
+}
 err() { cat "$NTPT_TMP/$1.err"; }
 rc_is() {
 	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"

@@ -18,7 +18,7 @@ mount --bind /dev/null /dev/null 2>/dev/null ||
 [ -c /dev/null ] || ntpt_fail "/dev/null is not a character device"
 
 printed() {
-	awk '{ printf "%s ", $7 }' "$NTPT_TMP/$1.log"
+	awk 'NR > 1 { printf "%s ", $7 }' "$NTPT_TMP/$1.log"
 }
 # entry FILE ADDR: the database line for ADDR.
 entry() {

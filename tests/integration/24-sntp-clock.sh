@@ -62,7 +62,7 @@ slewed() {
 	    "$2" "$3" "$1: slew offset (us)"
 }
 line_offset() {
-	awk '{ print $4 }' "$NTPT_TMP/$1.log"
+	awk 'NR > 1 { print $4 }' "$NTPT_TMP/$1.log"
 }
 
 ntpt_start_testd 127.0.0.1,offset=5 127.0.0.2,offset=-0.1 \

@@ -1,0 +1,89 @@
+#!/bin/bash
+# Side by side: classic ntpdate 4.2.8p18 and ours, same arguments, same
+# servers; every stream, the exit status and the clock calls compared.
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+NTPT_TIMEOUT=150
+ntpt_enter_netns "$@"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+compat_need_classic ntpdate
+
+ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,silent \
+    127.0.0.3,unsync 127.0.0.4,kod=RATE 127.0.0.5,stratum=16 \
+    127.0.0.6,offset=3 127.0.0.8,offset=0.25,dresp=0.05
+# Names resolve from /etc/hosts only: an unknown name fails at once.
+printf 'hosts: files\n' >"$NTPT_TMP/nsswitch.conf"
+mount --bind "$NTPT_TMP/nsswitch.conf" /etc/nsswitch.conf ||
+    ntpt_fail "cannot bind-mount nsswitch.conf"
+
+J=()
+bgpair() { pair "$@" & J+=("$!"); }
+
+# Option errors: classic's messages, usage, exit 2; nothing sent.
+bgpair opt_t_abc ntpdate -t abc -q 127.0.0.1
+bgpair opt_t_noarg ntpdate -t
+bgpair opt_unknown ntpdate -x -q 127.0.0.1
+bgpair opt_p0 ntpdate -p 0 -q 127.0.0.1
+bgpair opt_p9 ntpdate -p 9 -q 127.0.0.1
+bgpair opt_e2 ntpdate -e 2 -q 127.0.0.1
+bgpair opt_o5 ntpdate -o 5 -q 127.0.0.1
+# No server at all: not a usage error.
+bgpair noserver ntpdate -q
+bgpair noserver_sb ntpdate -s -b
+bgpair unresolvable ntpdate -q no-such-host.invalid
+# Values classic accepts (a floor applies to -t), leading blanks.
+bgpair t0 ntpdate -t 0 -q 127.0.0.1
+bgpair tneg ntpdate -t -1 -q 127.0.0.1
+bgpair tbig ntpdate -t 5000 -q 127.0.0.1
+bgpair tblank ntpdate -t ' 1' -q 127.0.0.1
+bgpair pblank ntpdate -p ' 2' -q 127.0.0.1
+bgpair v ntpdate -v -q 127.0.0.1
+# -q: a line per server that answered, the final line; one request each.
+bgpair q1 ntpdate -q 127.0.0.1
+bgpair q_silent ntpdate -q 127.0.0.1 127.0.0.2
+bgpair q_unsync ntpdate -q 127.0.0.3 127.0.0.5 127.0.0.4
+bgpair q_none ntpdate -q 127.0.0.2
+# -d: the rehearsal's layout.
+bgpair d ntpdate -d 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5
+# Clock-setting runs on an unprivileged port: the same calls.
+bgpair u_slew ntpdate -u 127.0.0.1
+bgpair u_step ntpdate -u 127.0.0.6
+bgpair u_B ntpdate -u -B 127.0.0.6
+bgpair u_b ntpdate -u -b 127.0.0.1 127.0.0.8
+for j in "${J[@]}"; do wait "$j"; done
+# Port 123 (one at a time).
+pair port123 ntpdate 127.0.0.1
+
+same opt_t_abc
+same opt_t_noarg
+same opt_unknown
+same opt_p0
+same opt_p9
+same opt_e2
+same opt_o5 version-range
+same noserver
+same noserver_sb quiet-cron
+same t0
+same tneg
+same tbig
+same tblank
+same pblank
+same v
+same q1
+same q_silent
+same q_unsync
+same q_none
+same d
+same u_slew
+same u_step
+same u_B
+same u_b
+same port123
+same unresolvable
+
+# Query-only runs ask once: one request per server for each -q run of
+# ours and of classic (2 runs), with -p 2 two each.
+ntpt_assert_eq "$(ntpt_requests 127.0.0.2)" 8 \
+    "requests to the silent server (q_silent, q_none: 1 per run per side)"
+ntpt_pass
