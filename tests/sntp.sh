@@ -52,3 +52,20 @@ line() {
 # offset_of NAME ADDR, error_of NAME ADDR
 offset_of() { line "$1" "$2" | awk '{ print $4 }'; }
 error_of() { line "$1" "$2" | awk '{ print $6 }'; }
+# snf NAME ARGS...: sn with every clock call faked (strace, as
+# ntpt_fake_clock, its log in NAME.strace): for -S/-s runs, which sample
+# as the policy says (without them sntp asks each server once).
+snf() {
+	local name=$1 calls=clock_settime,settimeofday,adjtimex,clock_adjtime
+	shift
+	calls+=',?stime,?clock_settime64,?clock_adjtime64'
+	(
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		    strace -f -qq -e signal=none -e trace="$calls" \
+		    -e inject="$calls":retval=0 -o "$NTPT_TMP/$name.strace" \
+		    timeout -k 2 50 "$SN" -K /dev/null "$@" \
+		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
+		echo $? >"$NTPT_TMP/$name.rc"
+	) &
+	SN_JOBS+=("$!")
+}
