@@ -1,5 +1,6 @@
 # ntpc: ntpdate and sntp over a small NTP client library.
-# Targets: all, check, check-unit, check-integration, sanitize-check,
+# Targets: all, check, check-unit, check-integration, check-compat,
+#          sanitize-check,
 #          lint, install, uninstall, clean, demo, bench.
 
 PREFIX	?= /usr/local
@@ -77,13 +78,18 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-check: check-unit check-integration
+check: check-unit check-integration check-compat
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
 check-integration: $(PROGS) $(TESTD)
 	@NTPT_BUILD=$(abspath $(B)) bash tests/run-integration.sh
+
+# Side by side with classic 4.2.8p18 ($NTP_ANCHORS, default
+# ../shared/anchors); skipped where those binaries are absent.
+check-compat: $(PROGS) $(TESTD)
+	@NTPT_BUILD=$(abspath $(B)) bash tests/compat/run.sh
 
 # ASan + UBSan build of everything, in its own directory.
 sanitize-check:
@@ -115,7 +121,8 @@ clean:
 	find . -name '*.[od]' -not -path './.git/*' -delete
 	rm -rf build-asan
 
-.PHONY: all check check-unit check-integration sanitize-check lint demo \
+.PHONY: all check check-unit check-integration check-compat sanitize-check \
+	lint demo \
 	bench install uninstall clean
 
 -include $(wildcard $(B)/lib/*.d $(B)/*.d $(B)/tests/*.d $(B)/tests/unit/*.d)

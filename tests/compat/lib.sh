@@ -14,6 +14,7 @@
 : "${NTP_ANCHORS:=$NTPT_SRC/../shared/anchors}"
 CL=$NTP_ANCHORS
 OURS=$NTPT_BUILD
+COMPAT_WRAP=()		# a command prefix for both sides (compat_devlog)
 
 compat_need_classic() {
 	local p
@@ -37,7 +38,7 @@ compat_side() {
 	calls+=',?stime,?clock_settime64,?clock_adjtime64'
 	# shellcheck disable=SC2016 # for the inner shell
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	    strace -f -qq -e signal=none -e trace="$calls" \
+	    "${COMPAT_WRAP[@]}" strace -f -qq -e signal=none -e trace="$calls" \
 	    -e inject="$calls":retval=0 -o "$NTPT_TMP/$name.$side.strace" \
 	    timeout -k 2 40 bash -c 'exec -a "$0" "$@"' "$prog" "$dir/$prog" \
 	    "$@" >"$NTPT_TMP/$name.$side.out" 2>"$NTPT_TMP/$name.$side.err"
@@ -209,14 +210,90 @@ compat_exception() {
 	syslog-facility)
 		# sntp: classic logs with facility 0 (kern, meant for the
 		# kernel); ours with user.
-		sed 's/^kern\./user./' "$t.c.syslog" >"$t.c.x"
-		mv "$t.c.x" "$t.c.syslog" ;;
+		grep -q '^user\.' "$t.o.nsyslog" ||
+		    ntpt_fail "$n: ours did not log as user"
+		sed 's/^kern\./user./' "$t.c.nsyslog" >"$t.c.x"
+		mv "$t.c.x" "$t.c.nsyslog" ;;
 	port-in-use)
 		# ntpdate, port 123 held by chronyd (SO_REUSEADDR): classic
 		# binds anyway and fails 8 s later with "no server
 		# suitable"; ours says the port is in use at once.
 		compat_expect "$n" err 'the NTP socket is in use, exiting'
 		cp "$t.c.nerr" "$t.o.nerr" ;;
+	slew-amount)
+		# ntpdate slewing: classic asks adjtime() for 62.5 ms more
+		# than the offset it prints (measured with 4.2.8p18: 0.25 s
+		# slewed as 0.3125, 3 s as 3.0625); ours slews by the offset.
+		awk '$1 == "slew" { print "slew", $2 - 0.0625; next }
+		    { print }' "$t.c.clk" >"$t.c.x" && mv "$t.c.x" "$t.c.clk" ;;
 	*)	ntpt_fail "$n: unknown exception $2" ;;
 	esac
+}
+
+# compat_devlog SOCKET|- CMD...: CMD in a mount namespace of its own whose
+# /dev holds null, zero, urandom and, unless SOCKET is -, a log socket
+# link to SOCKET (our listener): syslog(3) reaches it, or finds none.
+compat_devlog() {
+	local sock=$1 d
+	shift
+	d=$(mktemp -d "$NTPT_TMP/dev.XXXXXX") || return 99
+	# shellcheck disable=SC2016 # for the inner shell
+	exec unshare -m --propagation private sh -c '
+	    d=$1 sock=$2
+	    shift 2
+	    mount -t tmpfs tmpfs "$d" || exit 99
+	    for n in null zero urandom random; do
+		: >"$d/$n" && mount --bind "/dev/$n" "$d/$n" || exit 99
+	    done
+	    [ "$sock" = - ] || ln -s "$sock" "$d/log" || exit 99
+	    mount --bind "$d" /dev || exit 99
+	    exec "$@"' sh "$d" "$sock" "$@"
+}
+
+# pair_syslog NAME SOCKET|listen PROG ARGS...: pair with a private /dev on
+# each side; with "listen", a listener (tests/compat/syslogd.py) per side
+# writes what reaches syslog to NAME.SIDE.syslog ("facility.priority
+# ident[PID]: message"); with -, no log socket at all.
+pair_syslog() {
+	local name=$1 mode=$2 prog=$3 s pid sock
+	shift 3
+	printf '%s\n' "$prog $*" >"$NTPT_TMP/$name.cmd"
+	for s in c o; do
+		: >"$NTPT_TMP/$name.$s.syslog"
+		sock=-
+		if [ "$mode" = listen ]; then
+			sock=$NTPT_TMP/$name.$s.sock
+			python3 "$NTPT_SRC/tests/compat/syslogd.py" "$sock" \
+			    "$NTPT_TMP/$name.$s.syslog" &
+			pid=$!
+			ntpt_wait_until 5 test -S "$sock" ||
+			    ntpt_fail "$name: syslog listener did not start"
+		fi
+		COMPAT_WRAP=(bash -c "$(declare -f compat_devlog)
+		    compat_devlog \"\$@\"" - "$sock")
+		compat_side "$name" "$s" "$([ $s = c ] && echo "$CL" ||
+		    echo "$OURS")" "$prog" "$@"
+		COMPAT_WRAP=()
+		if [ "$mode" = listen ]; then
+			sleep 0.2
+			kill "$pid"
+			wait "$pid" 2>/dev/null
+		fi
+	done
+}
+
+# same_syslog NAME [EXCEPTION...]: same, and the same syslog messages
+# (our detail lines dropped, as on stderr: exception "detail").
+same_syslog() {
+	local name=$1 s
+	shift
+	for s in c o; do
+		compat_norm "$NTPT_TMP/$name.$s.syslog" | grep -Ev \
+		    -e ' ntpdate\[PID\]: server [^ ]+: ' \
+		    -e ' ntpdate\[PID\]: [0-9]+ servers disagree' \
+		    -e ' sntp\[PID\]: (server [^ ]+|[0-9]+ servers disagree)' \
+		    >"$NTPT_TMP/$name.$s.nsyslog"
+	done
+	same "$name" "$@"
+	compat_cmp "$name" nsyslog "syslog messages"
 }
