@@ -13,6 +13,7 @@ ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,silent \
     127.0.0.3,unsync 127.0.0.4,kod=RATE 127.0.0.5,stratum=16 \
     127.0.0.6,offset=3 127.0.0.8,offset=0.25,dresp=0.05 \
     127.0.0.10,silent 127.0.0.11,silent
+local_testd=$NTPT_TESTD_PID
 # Names resolve from /etc/hosts only: an unknown name fails at once.
 printf 'hosts: files\n' >"$NTPT_TMP/nsswitch.conf"
 mount --bind "$NTPT_TMP/nsswitch.conf" /etc/nsswitch.conf ||
@@ -53,8 +54,18 @@ bgpair u_step ntpdate -u 127.0.0.6
 bgpair u_B ntpdate -u -B 127.0.0.6
 bgpair u_b ntpdate -u -b 127.0.0.1 127.0.0.8
 for j in "${J[@]}"; do wait "$j"; done
-# Port 123 (one at a time).
-pair port123 ntpdate 127.0.0.1
+# Port 123 (one at a time).  Held by ntp-testd here (no SO_REUSEADDR):
+# both refuse at once.
+pair port123_held ntpdate 127.0.0.1
+# Free here (the local servers stopped), the server on a second host: both
+# bind it and set the clock.
+kill "$local_testd" && wait "$local_testd" 2>/dev/null
+ntpt_second_host
+NTPT_HOST=2 ntpt_start_testd 192.0.2.2,offset=0.25
+pair port123 ntpdate 192.0.2.2
+# Held by chronyd (SO_REUSEADDR).
+ntpt_start_chronyd chrony "allow all"
+pair port123_chronyd ntpdate 192.0.2.2
 
 same opt_t_abc
 same opt_t_noarg
@@ -80,7 +91,9 @@ same u_slew slew-amount
 same u_step
 same u_B slew-amount
 same u_b
-same port123
+same port123_held
+same port123 slew-amount
+same port123_chronyd port-in-use
 same unresolvable
 
 # Query-only runs ask once: one request per side to a silent server.
