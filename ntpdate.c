@@ -92,8 +92,9 @@ say(const struct out *out, int prio, const char *fmt, ...)
 }
 
 /*
- * Our own detail, not a classic message: on the terminal always to
- * stderr (never between stdout lines a script reads), to syslog at PRIO.
+ * Our own warning, not a classic message: on the terminal always to
+ * stderr (never between stdout lines a script reads), to syslog at PRIO;
+ * dropped when -s found no syslog socket (cron mails on failure only).
  */
 static void note(const struct out *, int, const char *, ...)
     __attribute__((format(printf, 3, 4)));
@@ -104,6 +105,8 @@ note(const struct out *out, int prio, const char *fmt, ...)
 	char buf[1024];
 	va_list ap;
 
+	if (out->quiet)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
