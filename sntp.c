@@ -475,19 +475,25 @@ print_lines(const struct run *r)
 }
 
 /*
- * Classic's lines for what went wrong, before ours on stderr: a kiss that
- * stops the server, an unsynchronised reply, and when no server gave a
- * result, each server that never answered.
+ * Classic's lines for what went wrong, before ours on stderr: a name that
+ * did not resolve, a kiss that stops the server, an unsynchronised reply,
+ * and when no server gave a result, each server that never answered.
  */
 static void
 classic_failures(const struct run *r)
 {
 	const struct ntp_server *s;
 	const char *code;
+	char name[NAMEMAX];
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		s = &r->srv[i];
+		if (s->reason == NTP_R_RESOLVE) {
+			clean(s->host, name, sizeof(name));
+			tell(r, stderr, "%s lookup error %s", name,
+			    s->detail != NULL ? s->detail : "");
+		}
 		if (s->addrlen == 0 || usable(s) || r->cut[i])
 			continue;
 		if ((code = kod_code(s)) != NULL)

@@ -12,7 +12,7 @@ compat_need_classic ntpdate
 ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,silent \
     127.0.0.3,unsync 127.0.0.4,kod=RATE 127.0.0.5,stratum=16 \
     127.0.0.6,offset=3 127.0.0.8,offset=0.25,dresp=0.05 \
-    127.0.0.10,silent 127.0.0.11,silent
+    127.0.0.10,silent 127.0.0.11,silent ::1,offset=0.25
 local_testd=$NTPT_TESTD_PID
 # Names resolve from /etc/hosts only: an unknown name fails at once.
 printf 'hosts: files\n' >"$NTPT_TMP/nsswitch.conf"
@@ -41,6 +41,19 @@ bgpair tbig ntpdate -t 5000 -q 127.0.0.1
 bgpair tblank ntpdate -t ' 1' -q 127.0.0.1
 bgpair pblank ntpdate -p ' 2' -q 127.0.0.1
 bgpair v ntpdate -v -q 127.0.0.1
+# Every other option alone with -q, and the common combinations.
+bgpair o4 ntpdate -4 -q 127.0.0.1
+bgpair o6 ntpdate -6 -q ::1
+bgpair o4_6 ntpdate -4 -q ::1
+bgpair ob ntpdate -b -q 127.0.0.1
+bgpair oB ntpdate -B -q 127.0.0.6
+bgpair oe ntpdate -e 0.1 -q 127.0.0.1
+bgpair ok ntpdate -k /nonexistent -q 127.0.0.1
+bgpair oo3 ntpdate -o 3 -q 127.0.0.1
+bgpair op2 ntpdate -p 2 -q 127.0.0.1 127.0.0.8
+bgpair ot1 ntpdate -t 1 -q 127.0.0.1
+bgpair ou ntpdate -u -q 127.0.0.1
+bgpair oa ntpdate -a 1 -q 127.0.0.1
 # -q: a line per server that answered, the final line; one request each.
 bgpair q1 ntpdate -q 127.0.0.1
 bgpair q_silent ntpdate -q 127.0.0.1 127.0.0.10
@@ -82,6 +95,18 @@ same tbig
 same tblank
 same pblank
 same v
+same o4
+same o6
+same o4_6
+same ob
+same oB
+same oe
+same ok
+same oo3
+same op2
+same ot1
+same ou
+same oa auth
 same q1
 same q_silent
 same q_unsync

@@ -17,7 +17,13 @@ ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,silent \
     127.0.0.3,unsync 127.0.0.4,kod=RATE 127.0.0.5,stratum=16 \
     127.0.0.6,offset=3 127.0.0.7,kod=DENY \
     127.0.0.8,offset=0.25,dresp=0.05 127.0.0.9,offset=3,dresp=0.1 \
-    127.0.0.10,silent 127.0.0.11,silent 127.0.0.12,silent
+    127.0.0.10,silent 127.0.0.11,silent 127.0.0.12,silent ::1,offset=0.25 \
+    127.0.0.13,offset=0.25 127.0.0.14,offset=0.25 127.0.0.15,offset=0.25 \
+    127.0.0.16,offset=0.25 127.0.0.17,offset=0.25 127.0.0.18,offset=0.25
+# Names resolve from /etc/hosts only: an unknown name fails at once.
+printf 'hosts: files\n' >"$NTPT_TMP/nsswitch.conf"
+mount --bind "$NTPT_TMP/nsswitch.conf" /etc/nsswitch.conf ||
+    ntpt_fail "cannot bind-mount nsswitch.conf"
 
 J=()
 bgpair() { pair "$@" & J+=("$!"); }
@@ -40,6 +46,16 @@ bgpair unsync sntp "${K[@]}" -t 1 127.0.0.3
 bgpair rate sntp "${K[@]}" -t 1 127.0.0.4
 bgpair s16 sntp "${K[@]}" -t 1 127.0.0.5
 bgpair deny sntp "${K[@]}" -t 1 127.0.0.7
+# Every other option, alone and in the common combinations.
+bgpair o4 sntp "${K[@]}" -4 127.0.0.13
+bgpair o6 sntp "${K[@]}" -6 ::1
+bgpair oc sntp "${K[@]}" -c 127.0.0.14
+bgpair og sntp "${K[@]}" -g 100 127.0.0.15
+bgpair oo3 sntp "${K[@]}" -o 3 127.0.0.16
+bgpair onowait sntp "${K[@]}" --no-wait 127.0.0.17
+bgpair owait sntp "${K[@]}" --wait 127.0.0.18
+bgpair unresolvable sntp "${K[@]}" -t 1 no-such-host.invalid
+bgpair oSsM sntp "${K[@]}" -S -s -M 100 127.0.0.6
 # Setting the clock: the same calls.
 bgpair step sntp "${K[@]}" -S 127.0.0.6
 bgpair slew sntp "${K[@]}" -s 127.0.0.1
@@ -58,6 +74,15 @@ same nohost
 same version
 same help help
 same one
+same o4
+same o6
+same oc
+same og
+same oo3
+same onowait
+same owait
+same unresolvable rc-honest
+same oSsM
 same three
 same silent rc-honest
 same silent_good
