@@ -59,6 +59,9 @@ bgpair q1 ntpdate -q 127.0.0.1
 bgpair q_silent ntpdate -q 127.0.0.1 127.0.0.10
 bgpair q_unsync ntpdate -q 127.0.0.3 127.0.0.5 127.0.0.4
 bgpair q_none ntpdate -q 127.0.0.11
+# A falseticker (3 s off) beside two agreeing servers: both print all
+# three lines and use the nearest good one.
+bgpair q_false ntpdate -q 127.0.0.1 127.0.0.8 127.0.0.6
 # -d: the rehearsal's layout.
 bgpair d ntpdate -d 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5
 # Clock-setting runs on an unprivileged port: the same calls.
@@ -111,6 +114,7 @@ same q1
 same q_silent
 same q_unsync
 same q_none
+same q_false
 same d
 same u_slew slew-amount
 same u_step
