@@ -529,6 +529,10 @@ dropped_why(const struct ntp_server *s)
 		return "strata too high";
 	if (s->last.leap == 3)
 		return "Leap not in sync";
+	if (s->reason == NTP_R_REF_FUTURE)
+		return "server is very broken";
+	if (s->reason == NTP_R_REF_OLD)
+		return "server has gone too long without sync";
 	return NULL;
 }
 

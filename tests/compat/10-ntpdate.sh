@@ -11,8 +11,9 @@ compat_need_classic ntpdate
 
 ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,silent \
     127.0.0.3,unsync 127.0.0.4,kod=RATE 127.0.0.5,stratum=16 \
-    127.0.0.6,offset=3 127.0.0.8,offset=0.25,dresp=0.05 \
-    127.0.0.10,silent 127.0.0.11,silent ::1,offset=0.25
+    127.0.0.6,offset=3 127.0.0.8,offset=0.25,dreq=0.02,dresp=0.02 \
+    127.0.0.10,silent 127.0.0.11,silent ::1,offset=0.25 \
+    127.0.0.12,offset=0.25,refage=90000 127.0.0.13,offset=0.25,refage=-100
 local_testd=$NTPT_TESTD_PID
 # Names resolve from /etc/hosts only: an unknown name fails at once.
 printf 'hosts: files\n' >"$NTPT_TMP/nsswitch.conf"
@@ -64,6 +65,7 @@ bgpair q_none ntpdate -q 127.0.0.11
 bgpair q_false ntpdate -q 127.0.0.1 127.0.0.8 127.0.0.6
 # -d: the rehearsal's layout.
 bgpair d ntpdate -d 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5
+bgpair d_ref ntpdate -d 127.0.0.12 127.0.0.13
 # Clock-setting runs on an unprivileged port: the same calls.
 bgpair u_slew ntpdate -u 127.0.0.1
 bgpair u_step ntpdate -u 127.0.0.6
@@ -116,6 +118,7 @@ same q_unsync
 same q_none
 same q_false
 same d
+same d_ref
 same u_slew slew-amount
 same u_step
 same u_B slew-amount

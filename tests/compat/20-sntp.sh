@@ -16,7 +16,7 @@ compat_need_classic sntp
 ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,silent \
     127.0.0.3,unsync 127.0.0.4,kod=RATE 127.0.0.5,stratum=16 \
     127.0.0.6,offset=3 127.0.0.7,kod=DENY \
-    127.0.0.8,offset=0.25,dresp=0.05 127.0.0.9,offset=3,dresp=0.1 \
+    127.0.0.8,offset=0.25,dreq=0.02,dresp=0.02 127.0.0.9,offset=3,dresp=0.1 \
     127.0.0.10,silent 127.0.0.11,silent 127.0.0.12,silent ::1,offset=0.25 \
     127.0.0.13,offset=0.25 127.0.0.14,offset=0.25 127.0.0.15,offset=0.25 \
     127.0.0.16,offset=0.25 127.0.0.17,offset=0.25 127.0.0.18,offset=0.25
