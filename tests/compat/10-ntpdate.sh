@@ -71,6 +71,9 @@ bgpair u_slew ntpdate -u 127.0.0.1
 bgpair u_step ntpdate -u 127.0.0.6
 bgpair u_B ntpdate -u -B 127.0.0.6
 bgpair u_b ntpdate -u -b 127.0.0.1 127.0.0.8
+# The clock refuses (EPERM injected): each side reports it.
+COMPAT_CLOCK=error=EPERM bgpair eperm_step ntpdate -u 127.0.0.6
+COMPAT_CLOCK=error=EPERM bgpair eperm_slew ntpdate -u 127.0.0.1
 for j in "${J[@]}"; do wait "$j"; done
 # Port 123 (one at a time).  Held by ntp-testd here (no SO_REUSEADDR):
 # both refuse at once.
@@ -123,6 +126,8 @@ same u_slew slew-amount
 same u_step
 same u_B slew-amount
 same u_b
+same eperm_step clock-refused
+same eperm_slew clock-refused
 same port123_held
 same port123 slew-amount
 same port123_chronyd port-in-use

@@ -60,6 +60,8 @@ bgpair oSsM sntp "${K[@]}" -S -s -M 100 127.0.0.6
 bgpair step sntp "${K[@]}" -S 127.0.0.6
 bgpair slew sntp "${K[@]}" -s 127.0.0.1
 bgpair step_silent sntp "${K[@]}" -S -t 1 127.0.0.10
+COMPAT_CLOCK=error=EPERM bgpair eperm_step sntp "${K[@]}" -S 127.0.0.6
+COMPAT_CLOCK=error=EPERM bgpair eperm_slew sntp "${K[@]}" -s 127.0.0.1
 # -l: classic's "sntp[PID]: " lines.
 bgpair log_ok sntp "${K[@]}" -l "$NTPT_TMP/log_ok.LOG" 127.0.0.1
 bgpair log_silent sntp "${K[@]}" -l "$NTPT_TMP/log_silent.LOG" -t 1 127.0.0.12
@@ -84,7 +86,7 @@ same owait
 same unresolvable rc-honest
 same oSsM
 same three
-same silent rc-honest
+same silent rc-honest ucst-race
 same silent_good
 same unsync rc-honest
 same rate rc-honest
@@ -92,9 +94,11 @@ same s16 unsync-refused rc-honest
 same deny rc-honest
 same step
 same slew
-same step_silent
+same step_silent ucst-race
+same eperm_step clock-refused
+same eperm_slew clock-refused
 same log_ok
-same log_silent rc-honest
+same log_silent rc-honest ucst-race
 same log_unsync rc-honest
 
 # The -l files: both sides appended to one file, classic first; split at
@@ -106,6 +110,7 @@ for n in log_ok log_silent log_unsync; do
 	    { print > (k <= 1 ? c : o) }' "$f"
 	compat_norm "$f.c" >"$NTPT_TMP/$n.c.nlog"
 	compat_norm "$f.o" >"$NTPT_TMP/$n.o.nlog"
+	[ "$n" = log_silent ] && compat_exception "$n" ucst-race
 	compat_cmp "$n" nlog "-l file"
 done
 
