@@ -621,8 +621,8 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 	qo->version = o->version;
 	qo->timeout = o->timeout;
 	qo->samples = o->samples;
-	if (o->query && o->samples == 0 && !o->debug)
-		qo->samples = 1;	/* classic -q: one sample per server */
+	if (o->query && o->samples == 0)
+		qo->samples = 1;	/* classic -q (-d too): one sample */
 	qo->port = (o->unpriv || o->query || o->debug) ? 0 : NTP_PORT;
 }
 
@@ -664,7 +664,7 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	report_kisses(out, srv, n);
 	if (o->debug)
 		dump_servers(srv, n, &qo);
-	if (o->query)
+	if (o->query && !o->debug)	/* with -d, classic's dump instead */
 		print_servers(srv, n);
 	if (chosen < 0) {
 		report_reasons(out, srv, n, &qo, 1);

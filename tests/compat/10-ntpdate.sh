@@ -66,6 +66,7 @@ bgpair q_false ntpdate -q 127.0.0.1 127.0.0.8 127.0.0.6
 # -d: the rehearsal's layout.
 bgpair d ntpdate -d 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5
 bgpair d_ref ntpdate -d 127.0.0.12 127.0.0.13
+bgpair qd ntpdate -q -d 127.0.0.1 127.0.0.3
 # Clock-setting runs on an unprivileged port: the same calls.
 bgpair u_slew ntpdate -u 127.0.0.1
 bgpair u_step ntpdate -u 127.0.0.6
@@ -122,6 +123,7 @@ same q_none
 same q_false
 same d
 same d_ref
+same qd
 same u_slew slew-amount
 same u_step
 same u_B slew-amount
