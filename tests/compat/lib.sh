@@ -153,8 +153,8 @@ compat_clock_cmp() {
 	    "$NTPT_TMP/$1.o.clk")"
 }
 
-# set_ours NAME SUFFIX TEXT: replace our side of a stream after checking
-# what ours really printed; used by the exceptions.
+# compat_expect NAME STREAM REGEX: our side of STREAM (out, err, nout...)
+# matches REGEX; the exceptions check ours with it before they equalise.
 compat_expect() {
 	local name=$1 f=$2 re=$3
 	grep -Eq -- "$re" "$NTPT_TMP/$name.o.$f" ||

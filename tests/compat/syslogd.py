@@ -2,9 +2,9 @@
 """A tiny syslog listener for the side-by-side suite.
 
 syslogd.py SOCKET OUTFILE: bind a Unix datagram socket at SOCKET and write
-one line per message to OUTFILE: "FACILITY.PRIORITY IDENT MESSAGE", the
-PID in "ident[PID]" replaced by "ident[PID]" literally and the timestamp
-dropped, so runs of two programs compare equal.  Exits on SIGTERM.
+one line per message to OUTFILE: "FACILITY.PRIORITY IDENT[PID]: MESSAGE",
+the timestamp dropped and the PID kept (the suite normalises it), so the
+runs of two programs compare.  Exits on SIGTERM.
 """
 import os
 import re
@@ -40,7 +40,7 @@ def main():
             if m is None:
                 f.write("? %s\n" % data)
                 continue
-            pid = "[PID]" if m.group(3) else ""
+            pid = "[%s]" % m.group(3) if m.group(3) else ""
             f.write("%s %s%s: %s\n" % (name(int(m.group(1))), m.group(2),
                                        pid, m.group(4)))
 
