@@ -213,16 +213,19 @@ number(const char *name, const char *arg, double lo, double hi, int integer)
 	long l;
 
 	if (integer ? ntp_parse_long(arg, LONG_MIN, LONG_MAX, &l) != 0 :
-	    ntp_parse_decimal(arg, 0, HUGE_VAL, &v) != 0)
+	    ntp_parse_signed_decimal(arg, &v) != 0)
 		usage_error("sntp error:  '%s' is not a recognizable "
 		    "number.\n", arg);
 	if (integer)
 		v = (double)l;
-	if (v < lo || v > hi)
+	if (v >= lo && v <= hi)
+		return v;
+	if (isinf(hi))
 		usage_error("sntp error:  %s option value %s is out of "
-		    "range.\nit must be in the range:\n\t%g to %g\n", name,
-		    arg, lo, hi);
-	return v;
+		    "range.\nit must be in the range:\n\tgreater than or "
+		    "equal to %g\n", name, arg, lo);
+	usage_error("sntp error:  %s option value %s is out of range.\n"
+	    "it must be in the range:\n\t%g to %g\n", name, arg, lo, hi);
 }
 
 /* Options with a numeric value. */
@@ -237,7 +240,7 @@ parse_value(struct options *o, int c, const char *arg)
 		o->gap = number("gap", arg, 0, 60000, 0) / 1000;
 		break;
 	case 'M':
-		o->steplimit = number("steplimit", arg, 0, 86400000, 0) / 1000;
+		o->steplimit = number("steplimit", arg, 0, HUGE_VAL, 0) / 1000;
 		break;
 	case 'o':
 		o->version = (int)number("ntpversion", arg, 1, 4, 1);

@@ -34,6 +34,11 @@ bgpair opt_t_abc sntp "${K[@]}" -t abc 127.0.0.1
 bgpair opt_t_noarg sntp "${K[@]}" -t
 bgpair opt_unknown sntp "${K[@]}" -x 127.0.0.1
 bgpair opt_o9 sntp "${K[@]}" -o 9 127.0.0.1
+bgpair opt_g_abc sntp "${K[@]}" -g abc 127.0.0.1
+bgpair opt_M_neg sntp "${K[@]}" -M -5 127.0.0.1
+bgpair opt_a_abc sntp "${K[@]}" -a abc 127.0.0.1
+bgpair opt_longbad sntp "${K[@]}" --frobnicate 127.0.0.1
+bgpair opt_c_noarg sntp "${K[@]}" -c
 bgpair nohost sntp "${K[@]}"
 bgpair version sntp --version
 bgpair help sntp --help
@@ -72,6 +77,11 @@ same opt_t_abc
 same opt_t_noarg
 same opt_unknown
 same opt_o9 range-text
+same opt_g_abc
+same opt_M_neg
+same opt_a_abc
+same opt_longbad
+same opt_c_noarg
 same nohost
 same version
 same help help
