@@ -7,9 +7,9 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <netdb.h>
 #include <limits.h>
 #include <math.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
