@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,10 +38,13 @@
 #include "nts_tls.h"
 #endif
 
-#define USAGE "usage: ntpdate [-46bBdqsuv] [-a key#] [-e delay] " \
-	"[-k file] [-p samples] [-o version#] [-t timeo] server ..."
+#define USAGE "usage: %s [-46bBdqsuv] [-a key#] [-e delay] " \
+	"[-k file] [-p samples] [-o version#] [-t timeo] server ...\n"
 #define RESOLVE_TIMEOUT	5.0	/* s for all names together */
 #define NAME_SHOWN	255	/* bytes of a host name shown, escaped */
+#define MIN_TIMEOUT	0.2	/* -t floor, s (classic: 1 s) */
+#define MAX_TIMEOUT	3600.0	/* -t ceiling, s (classic: none) */
+#define NTP_MAXSTRATUM	15	/* replies above it carry no data (classic) */
 
 enum {
 	OPT_CONFIG = 256,
@@ -64,6 +69,7 @@ static volatile sig_atomic_t stop_signal;
 struct nts;
 
 struct options {
+	const char	*progname;	/* argv[0], as classic's messages */
 	int		family;
 	enum ntp_adj_mode adj;
 	int		debug;
@@ -102,9 +108,14 @@ struct json_run {
 	int		apply_reason;	/* 0, or why the clock was not set */
 };
 
-/* Where messages go: the terminal with classic's prefix, or syslog. */
+/*
+ * Where messages go: the terminal with classic's prefix, or syslog.  With
+ * -s and no syslog socket (cron), classic prints nothing at all; ours
+ * stays silent on success and puts errors on stderr (quiet).
+ */
 struct out {
 	int		use_syslog;
+	int		quiet;
 	long		pid;
 	struct json_run	*js;		/* --json, or NULL */
 };
@@ -119,8 +130,10 @@ say(const struct out *out, int prio, const char *fmt, ...)
 	struct tm tm;
 	time_t now;
 	va_list ap;
-	FILE *f = prio <= LOG_WARNING ? stderr : stdout;
+	FILE *f = prio <= LOG_ERR ? stderr : stdout;
 
+	if (out->quiet && f == stdout)
+		return;
 	va_start(ap, fmt);
 	if (out->use_syslog) {
 		vsyslog(prio, fmt, ap);
@@ -137,10 +150,33 @@ say(const struct out *out, int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Our own warning, not a classic message: on the terminal always to
+ * stderr (never between stdout lines a script reads), to syslog at PRIO;
+ * dropped when -s found no syslog socket (cron mails on failure only).
+ */
+static void note(const struct out *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
-usage(void)
+note(const struct out *out, int prio, const char *fmt, ...)
 {
-	fprintf(stderr, "%s\n", USAGE);
+	char buf[1024];
+	va_list ap;
+
+	if (out->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	say(out, prio < LOG_ERR || out->use_syslog ? prio : LOG_ERR, "%s",
+	    buf);
+}
+
+static void
+usage(const char *progname)
+{
+	fprintf(stderr, USAGE, progname);
 	exit(2);
 }
 
@@ -154,34 +190,38 @@ parse_value(struct options *o, int c, const char *arg)
 	case 'a':
 		if (ntp_parse_long(arg, 1, UINT32_MAX, &o->keyid) == 0)
 			return 0;
-		fprintf(stderr, "ntpdate: encryption key %s invalid\n", arg);
+		fprintf(stderr, "%s: encryption key %s invalid\n",
+		    o->progname, arg);
 		return -1;
 	case 'e':
 		if (ntp_parse_decimal(arg, 0, 0.999999999, &o->authdelay) == 0)
 			return 0;
-		fprintf(stderr, "ntpdate: encryption delay %s is unlikely\n",
-		    arg);
+		fprintf(stderr, "%s: encryption delay %s is unlikely\n",
+		    o->progname, arg);
 		return -1;
 	case 'o':
 		if (ntp_parse_long(arg, 1, 4, &v) == 0) {
 			o->version = (int)v;
 			return 0;
 		}
-		fprintf(stderr, "ntpdate: version must be 1 to 4\n");
+		fprintf(stderr, "%s: version must be 1 to 4\n", o->progname);
 		return -1;
 	case 'p':
 		if (ntp_parse_long(arg, 1, NTP_MAXSAMPLES, &v) == 0) {
 			o->samples = (int)v;
 			return 0;
 		}
-		fprintf(stderr, "ntpdate: number of samples (%s) is invalid\n",
-		    arg);
+		fprintf(stderr, "%s: number of samples (%s) is invalid\n",
+		    o->progname, arg);
 		return -1;
-	case 't':
-		if (ntp_parse_decimal(arg, 0, 3600, &o->timeout) == 0 &&
-		    o->timeout > 0)
+	case 't':	/* classic takes any number; a floor applies */
+		if (ntp_parse_signed_decimal(arg, &o->timeout) == 0) {
+			o->timeout = fmin(fmax(o->timeout, MIN_TIMEOUT),
+			    MAX_TIMEOUT);
 			return 0;
-		fprintf(stderr, "ntpdate: timeout %s is undecipherable\n", arg);
+		}
+		fprintf(stderr, "%s: timeout %s is undecodeable\n",
+		    o->progname, arg);
 		return -1;
 	default:	/* 'k' */
 		o->keyfile = arg;
@@ -253,7 +293,13 @@ parse_opt(struct options *o, int c, const char *arg)
 	case OPT_SPLAY:
 	case OPT_JSON:
 		return parse_long_opt(o, c, arg);
+	case ':':	/* classic's ntp_getopt() messages */
+		fprintf(stderr, "%s: option requires argument -%c\n",
+		    o->progname, optopt);
+		return -1;
 	default:
+		fprintf(stderr, "%s: unknown option -%c\n", o->progname,
+		    optopt);
 		return -1;
 	}
 	return 0;
@@ -265,18 +311,20 @@ parse_args(struct options *o, int argc, char **argv)
 	int c, bad = 0;
 
 	memset(o, 0, sizeof(*o));
+	o->progname = argv[0] != NULL ? argv[0] : "ntpdate";
 	o->family = AF_UNSPEC;
 	o->adj = NTP_ADJ_AUTO;
 	o->version = 4;
 	o->timeout = 2.0;
 	o->keyid = -1;
 	o->keyfile = "/etc/ntp.keys";
-	while ((c = getopt_long(argc, argv, "46a:bBde:k:o:p:qst:uv", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":46a:bBde:k:o:p:qst:uv", longopts,
 	    NULL)) != -1)
 		if (parse_opt(o, c, optarg) != 0)
 			bad = 1;
-	if (bad || (optind >= argc && !o->use_config))
-		usage();
+	if (bad)
+		usage(o->progname);
 	if (o->nts_ca != NULL && !o->nts) {
 		fprintf(stderr, "ntpdate: --nts-ca needs --nts\n");
 		exit(2);
@@ -313,18 +361,37 @@ syslog_available(void)
 	return ok;
 }
 
+/* The getaddrinfo() code behind a message, for classic's "(-2)". */
+static int
+gai_code(const char *text)
+{
+	int c;
+
+	for (c = -1; c >= -20; c--)
+		if (text != NULL && strcmp(gai_strerror(c), text) == 0)
+			return c;
+	return 0;
+}
+
+/* Classic's two lines: a bare one on stderr, then the logged one. */
 static void
 report_resolve_failures(const struct out *out, const struct ntp_server *srv,
     size_t n)
 {
 	char name[NTP_ESC_SIZE(NAME_SHOWN)];
 	size_t i;
+	int c;
 
-	for (i = 0; i < n; i++)
-		if (srv[i].reason == NTP_R_RESOLVE)
-			say(out, LOG_ERR, "Error resolving %s: %s",
-			    ntp_esc(name, sizeof(name), srv[i].host),
-			    srv[i].detail);
+	for (i = 0; i < n; i++) {
+		if (srv[i].reason != NTP_R_RESOLVE)
+			continue;
+		c = gai_code(srv[i].detail);
+		ntp_esc(name, sizeof(name), srv[i].host);
+		fprintf(stderr, "Error resolving %s: %s (%d)\n", name,
+		    srv[i].detail, c);
+		say(out, LOG_ERR, "Can't find host %s: %s (%d)", name,
+		    srv[i].detail, c);
+	}
 }
 
 /* The address, or the name (escaped) when it did not resolve. */
@@ -356,7 +423,7 @@ report_kisses(const struct out *out, const struct ntp_server *srv, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (was_kissed(&srv[i], NTP_R_KOD_RATE))
-			say(out, LOG_WARNING, "server %s: %s; not asking it "
+			note(out, LOG_WARNING, "server %s: %s; not asking it "
 			    "again", server_name(&srv[i], name),
 			    ntp_strerror(NTP_R_KOD_RATE));
 }
@@ -378,6 +445,49 @@ report_reasons(const struct out *out, const struct ntp_server *srv, size_t n,
 	}
 }
 
+/*
+ * Classic keeps a server only when a reply reached its filter: none for a
+ * silent server, nor for a reply of stratum 16 or more, which classic
+ * drops on receipt ("receive: mode 4 stratum 16").
+ */
+static int
+has_data(const struct ntp_server *s)
+{
+	return s->nsamples > 0 ||
+	    (s->nreplies > 0 && s->last.stratum <= NTP_MAXSTRATUM);
+}
+
+/* Classic maps the wire's stratum 0 (unspecified, or a kiss) to 16. */
+static int
+classic_stratum(const struct ntp_server *s)
+{
+	const struct ntp_sample *b = ntp_server_best(s);
+	int st = b != NULL ? b->stratum : s->last.stratum;
+
+	return st == 0 ? 16 : st;
+}
+
+/*
+ * The offset classic prints for a server: the best sample's; for a reply
+ * that was refused (unsynchronised, a kiss) the one it measured, from its
+ * T2/T3 and our T1 (T4 is not kept: within half the round trip).
+ */
+static double
+classic_offset(const struct ntp_server *s)
+{
+	const struct ntp_sample *b = ntp_server_best(s);
+	ntp_ts_t t1;
+	int64_t off, del;
+
+	if (b != NULL)
+		return b->offset;
+	t1 = ntp_ts_from_timespec(&s->last_t1);
+	if (ntp_offset_delay(t1, s->last.rec, s->last.xmt, t1, &off,
+	    &del) != 0)
+		return 0.0;
+	return ntp_fx_to_sec(off);
+}
+
 /* "ecc8a4c1.12345678  Sun, Nov 22 2026  2:18:09.071", era resolved. */
 static void
 dump_ts(const char *label, ntp_ts_t ts)
@@ -387,7 +497,7 @@ dump_ts(const char *label, ntp_ts_t ts)
 	char date[64];
 
 	if (ts == 0) {
-		printf("%-21s00000000.00000000  (none)\n", label);
+		printf("%-21s(no time)\n", label);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -398,60 +508,179 @@ dump_ts(const char *label, ntp_ts_t ts)
 	    (unsigned)ts, date, t.tv_nsec / 1000000);
 }
 
+/*
+ * Classic's filter rows: 8 slots of " %-10.10s", the first `samples`
+ * with a value (zero where no reply came), "----" for the rest.
+ */
 static void
-dump_filter(const struct ntp_server *s, int want_offset)
+dump_filter(const struct ntp_server *s, int samples, int want_offset)
 {
-	size_t i;
+	char v[32];
+	int i;
 
 	printf(want_offset ? "filter offset:" : "filter delay: ");
 	for (i = 0; i < NTP_MAXSAMPLES; i++) {
-		if (i == 4)
+		if (i == NTP_MAXSAMPLES / 2)
 			printf("\n              ");
-		printf(" %+9.6f", i < s->nsamples ? (want_offset ?
-		    s->samples[i].offset : s->samples[i].delay) : 0.0);
+		if (i >= samples)
+			snprintf(v, sizeof(v), "----");
+		else if (want_offset)
+			snprintf(v, sizeof(v), "%+.6f", (size_t)i <
+			    s->nsamples ? s->samples[i].offset : 0.0);
+		else
+			snprintf(v, sizeof(v), "%.5f", (size_t)i <
+			    s->nsamples ? s->samples[i].delay : 0.0);
+		printf(" %-10.10s", v);
 	}
 	printf("\n");
 }
 
+/* Classic's refid: text at stratum 0, 1 and 16, else an address. */
+static const char *
+classic_refid(const struct ntp_server *s, char *buf, size_t len)
+{
+	uint32_t r = s->last.refid;
+	int st = classic_stratum(s), i;
+	char c;
+
+	if (st > 1 && st < 16)
+		return ntp_refid_str(r, st, buf, len);
+	for (i = 0; i < 4 && (size_t)i + 1 < len; i++) {
+		c = (char)((r >> (24 - 8 * i)) & 0xff);
+		if (c == '\0')
+			break;
+		buf[i] = isprint((unsigned char)c) ? c : '.';
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Classic's -d block for one server, byte for byte but the values. */
 static void
-dump_server(const struct ntp_server *s, const struct ntp_query_opts *qo)
+dump_server(const struct ntp_server *s, int samples)
 {
 	const struct ntp_sample *b = ntp_server_best(s);
 	const struct ntp_pkt *p = &s->last;
-	char ref[32], why[256], name[NTP_ESC_SIZE(NAME_SHOWN)];
-	size_t i;
+	char ref[32], name[NTP_ESC_SIZE(NAME_SHOWN)];
 
 	printf("server %s, port %d\n", server_name(s, name), NTP_PORT);
-	printf("stratum %d, precision %d, leap %d%d, trust 000\n", p->stratum,
-	    p->precision, p->leap >> 1, p->leap & 1);
+	printf("stratum %d, precision %d, leap %d%d, trust 000\n",
+	    classic_stratum(s), p->precision, p->leap >> 1, p->leap & 1);
 	printf("refid [%s], root delay %.6f, root dispersion %.6f\n",
-	    ntp_refid_str(p->refid, p->stratum, ref, sizeof(ref)),
-	    ntp_short_to_sec(p->rootdelay), ntp_short_to_sec(p->rootdisp));
-	printf("transmitted %d, in filter %zu\n", s->nsent, s->nsamples);
+	    classic_refid(s, ref, sizeof(ref)), ntp_short_to_sec(p->rootdelay),
+	    ntp_short_to_sec(p->rootdisp));
+	if (s->nsent != s->nreplies)
+		printf("transmitted %d, in filter %d\n", s->nsent,
+		    s->nreplies);
 	dump_ts("reference time:", p->reftime);
 	dump_ts("originate timestamp:", p->org);
 	dump_ts("transmit timestamp:", p->xmt);
-	dump_filter(s, 0);
-	dump_filter(s, 1);
-	for (i = 0; i < s->nsamples; i++)
-		printf("sample %zu: offset %+.6f, delay %.6f, error %.6f, "
-		    "root distance %.6f\n", i + 1, s->samples[i].offset,
-		    s->samples[i].delay, s->samples[i].error,
-		    s->samples[i].rootdist);
-	for (i = 0; i < s->nrejects; i++)
-		printf("rejected reply: %s\n", ntp_strerror(s->rejects[i]));
-	printf("delay %.6f, dispersion %.6f\n", b ? b->delay : 0.0,
-	    b ? b->disp : 0.0);
-	printf("offset %+.6f\n", b ? b->offset : 0.0);
-	if (s->reason == NTP_OK || s->reason == NTP_R_NOT_BEST)
-		printf("verdict: %s, weight %.3f\n\n", s->reason == NTP_OK ?
-		    "system peer" : "survivor", s->weight);
-	else
-		printf("verdict: %s\n\n", ntp_server_why(s, qo, why,
-		    sizeof(why)));
+	if (samples > 1) {
+		dump_filter(s, samples, 0);
+		dump_filter(s, samples, 1);
+	}
+	printf("delay %.5f, dispersion %.5f, offset %+.6f\n\n",
+	    b ? b->delay : 0.0, b ? b->disp : 0.0, classic_offset(s));
 }
 
-/* -q: classic's per-server line, zeros for a server without data. */
+/* Our detail on -d, on stderr: every sample, every refusal, the verdict. */
+static void
+dump_detail(const struct ntp_server *s, const struct ntp_query_opts *qo)
+{
+	char why[256], name[NTP_ESC_SIZE(NAME_SHOWN)];
+	size_t i;
+
+	for (i = 0; i < s->nsamples; i++)
+		fprintf(stderr, "%s: sample %zu: offset %+.6f, delay %.6f, "
+		    "error %.6f, root distance %.6f\n", server_name(s, name), i + 1,
+		    s->samples[i].offset, s->samples[i].delay,
+		    s->samples[i].error, s->samples[i].rootdist);
+	for (i = 0; i < s->nrejects; i++)
+		fprintf(stderr, "%s: rejected reply: %s\n", server_name(s, name),
+		    ntp_strerror(s->rejects[i]));
+	if (s->reason == NTP_OK || s->reason == NTP_R_NOT_BEST)
+		fprintf(stderr, "%s: verdict: %s, weight %.3f\n",
+		    server_name(s, name), s->reason == NTP_OK ? "system peer" :
+		    "survivor", s->weight);
+	else
+		fprintf(stderr, "%s: verdict: %s\n", server_name(s, name),
+		    ntp_server_why(s, qo, why, sizeof(why)));
+}
+
+/*
+ * Classic's trace, rebuilt after the run in its order (one round of
+ * transmit/receive per sample, server by server); the engine runs the
+ * servers in parallel and does not report as it goes.
+ */
+static void
+dump_trace(const struct ntp_server *srv, size_t n)
+{
+	size_t i;
+	int k, more = 1;
+
+	for (k = 0; more; k++) {
+		more = 0;
+		for (i = 0; i < n; i++) {
+			if (srv[i].addrlen == 0 || k >= srv[i].nsent)
+				continue;
+			more = 1;
+			printf("transmit(%s)\n", srv[i].addrstr);
+			if (k >= srv[i].nreplies)
+				continue;
+			printf("receive(%s)\n", srv[i].addrstr);
+			if (srv[i].last.stratum > NTP_MAXSTRATUM)
+				printf("receive: mode %d stratum %d\n",
+				    srv[i].last.mode, srv[i].last.stratum);
+		}
+	}
+}
+
+/* Classic's reason a server left the selection, for -d. */
+static const char *
+dropped_why(const struct ntp_server *s)
+{
+	if (!has_data(s))
+		return "no data";
+	if (classic_stratum(s) > NTP_MAXSTRATUM)
+		return "strata too high";
+	if (s->last.leap == 3)
+		return "Leap not in sync";
+	if (s->reason == NTP_R_REF_FUTURE)
+		return "server is very broken";
+	if (s->reason == NTP_R_REF_OLD)
+		return "server has gone too long without sync";
+	return NULL;
+}
+
+static void
+dump_servers(const struct ntp_server *srv, size_t n,
+    const struct ntp_query_opts *qo)
+{
+	const char *why;
+	size_t i;
+	int samples = qo->samples > 0 ? qo->samples : qo->max_requests;
+
+	dump_trace(srv, n);
+	for (i = 0; i < n; i++)
+		if (srv[i].addrlen != 0 && (why = dropped_why(&srv[i])) != NULL)
+			printf("%s: Server dropped: %s\n", srv[i].addrstr, why);
+	printf("\n");
+	for (i = 0; i < n; i++) {
+		if (srv[i].addrlen == 0)
+			continue;
+		fflush(stdout);
+		dump_detail(&srv[i], qo);
+		if (has_data(&srv[i]))
+			dump_server(&srv[i], samples);
+	}
+	fflush(stdout);
+}
+
+/*
+ * -q: classic's per-server line, for every server a reply reached; for a
+ * refused one (unsynchronised, a kiss) with the stratum and offset the
+ * reply carried, as classic prints them.
+ */
 static void
 print_servers(const struct ntp_server *srv, size_t n)
 {
@@ -459,12 +688,12 @@ print_servers(const struct ntp_server *srv, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (srv[i].addrlen == 0)
+		if (srv[i].addrlen == 0 || !has_data(&srv[i]))
 			continue;
 		b = ntp_server_best(&srv[i]);
 		printf("server %s, stratum %d, offset %+.6f, delay %.5f\n",
-		    srv[i].addrstr, b ? b->stratum : 0, b ? b->offset : 0.0,
-		    b ? b->delay : 0.0);
+		    srv[i].addrstr, classic_stratum(&srv[i]),
+		    classic_offset(&srv[i]), b ? b->delay : 0.0);
 	}
 	fflush(stdout);
 }
@@ -591,7 +820,6 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 {
 	struct ntp_query_opts qo;
 	struct ntp_selection sel;
-	size_t i;
 	int reason = 0, chosen;
 
 	setup_query(o, &qo);
@@ -603,9 +831,8 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	json_keep(out, chosen, &sel);
 	report_kisses(out, srv, n);
 	if (o->debug)
-		for (i = 0; i < n; i++)
-			dump_server(&srv[i], &qo);
-	if (o->query)
+		dump_servers(srv, n, &qo);
+	if (o->query && !o->debug)	/* with -d, classic's dump instead */
 		print_servers(srv, n);
 	if (chosen < 0) {
 		report_reasons(out, srv, n, &qo, 1);
@@ -772,10 +999,10 @@ report_config(const struct out *out, const struct options *o,
 
 	for (i = 0; i < c->ndiag; i++) {
 		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
-		say(out, LOG_WARNING, "%s", buf);
+		note(out, LOG_WARNING, "%s", buf);
 	}
 	if (c->ndropped > 0)
-		say(out, LOG_WARNING, "%zu more configuration problems",
+		note(out, LOG_WARNING, "%zu more configuration problems",
 		    c->ndropped);
 	for (i = 0; o->debug && i < c->n; i++)
 		printf("server %s from %s:%u%s\n", c->srv[i].host,
@@ -916,12 +1143,13 @@ main(int argc, char **argv)
 	out.pid = (long)getpid();
 	out.use_syslog = o.use_syslog && syslog_available();
 	out.js = NULL;
+	out.quiet = o.use_syslog && !out.use_syslog;
 	if (out.use_syslog)
 		openlog("ntpdate", LOG_PID, LOG_DAEMON);
 	if (o.json && json_open(&out, &js) != 0)
 		return 1;
-	if (o.verbose)
-		say(&out, LOG_NOTICE, "ntpdate %s (ntpc)", NTPC_VERSION);
+	if (o.verbose || o.debug)
+		say(&out, LOG_NOTICE, "ntpdate ntpc-%s", NTPC_VERSION);
 	if (o.keyid >= 0 && load_key(&out, &o) != 0)
 		return 1;
 	ntp_conf_init(&conf, NULL);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,10 +41,13 @@
 #include "nts_tls.h"
 #endif
 
-#define USAGE "usage: sntp [-46dSsr] [-a keyid] [-k keyfile] [-g gap_ms] " \
-	"[-K kodfile] [-l logfile]\n            [-M steplimit_ms] " \
-	"[-o version] [-t timeout] [-c host]... [--wait|--no-wait]\n" \
-	"            [-j|--json] [--config[=file]] [--splay=seconds] host..."
+/* Classic's option-error tail (AutoOpts), the version ours. */
+#define USAGE "sntp - standard Simple Network Time Protocol client " \
+	"program - Ver. ntpc-" NTPC_VERSION "\n" \
+	"Usage:  sntp [ -<flag> [<val>] | --<name>[{=| }<val>] ]... \\\n" \
+	"\t\t[ hostname-or-IP ...]\n"
+#define TRY_HELP "Try 'sntp --help' for more information.\n"
+#define BANNER "sntp ntpc-" NTPC_VERSION
 #define NO_HOST "Must supply at least one of -b hostname, -c hostname, " \
 	"or hostname."
 #define RESOLVE_TIMEOUT	5.0	/* s for all names together */
@@ -91,6 +96,7 @@ struct options {
 	const char	*nts_ca;	/* --nts-ca FILE */
 	const struct ntp_auth_ops *nts_auth;	/* --nts, after NTS-KE */
 	struct nts	*nts_state;	/* --nts: NTS-KE before the query */
+	const char	*bad;		/* an unknown long option */
 };
 
 /* One run: the servers and what became of them. */
@@ -103,6 +109,7 @@ struct run {
 	struct ntp_selection sel;
 	int		chosen;
 	FILE		*log;
+	int		use_syslog;	/* classic logs there unless -l */
 	struct ntp_kod_db kod;
 	const char	*adjusted;	/* "step", "slew" or NULL */
 	const char	*error;		/* run-level failure, for JSON */
@@ -110,11 +117,15 @@ struct run {
 };
 
 static void msg(const char *, ...) __attribute__((format(printf, 1, 2)));
-static void usage_error(void) __attribute__((noreturn));
+static void usage_error(const char *, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
+static void tell(const struct run *, FILE *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 static void info_exit(int) __attribute__((noreturn));
 static int finish_stdout(int, int);
 static void emit(const struct run *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
+static const char *kod_code(const struct ntp_server *);
 
 static const struct option longopts[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -176,11 +187,40 @@ emit(const struct run *r, const char *fmt, ...)
 	fflush(r->log);
 }
 
+/*
+ * A classic message: on STREAM, and as classic logs it, to the -l file
+ * with its "sntp[PID]: " prefix, else to syslog (info).
+ */
 static void
-usage_error(void)
+tell(const struct run *r, FILE *stream, const char *fmt, ...)
 {
-	fprintf(stderr, "%s\n", USAGE);
-	exit(EX_USAGE);
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stream, "%s\n", buf);
+	fflush(stream);
+	if (r->log != NULL) {
+		fprintf(r->log, "sntp[%ld]: %s\n", (long)getpid(), buf);
+		fflush(r->log);
+	} else if (r->use_syslog) {
+		syslog(LOG_INFO, "%s", buf);
+	}
+}
+
+/* An option error as classic's (AutoOpts) reports it: exit 1. */
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s%s", USAGE, TRY_HELP);
+	exit(1);
 }
 
 /* A name from outside, fit for a terminal: control and 8-bit escaped. */
@@ -190,49 +230,52 @@ clean(const char *s, char *buf, size_t len)
 	return ntp_esc(buf, len, s);
 }
 
-/* Options with a numeric value; 0, or -1 after saying what is wrong. */
-static int
-parse_value(struct options *o, int c, const char *arg)
+/*
+ * A numeric option value, refused as classic's AutoOpts refuses it: not a
+ * number, or out of (our) range.
+ */
+static double
+number(const char *name, const char *arg, double lo, double hi, int integer)
 {
 	double v;
 	long l;
 
+	if (integer ? ntp_parse_long(arg, LONG_MIN, LONG_MAX, &l) != 0 :
+	    ntp_parse_signed_decimal(arg, &v) != 0)
+		usage_error("sntp error:  '%s' is not a recognizable "
+		    "number.\n", arg);
+	if (integer)
+		v = (double)l;
+	if (v >= lo && v <= hi)
+		return v;
+	if (isinf(hi))
+		usage_error("sntp error:  %s option value %s is out of "
+		    "range.\nit must be in the range:\n\tgreater than or "
+		    "equal to %g\n", name, arg, lo);
+	usage_error("sntp error:  %s option value %s is out of range.\n"
+	    "it must be in the range:\n\t%g to %g\n", name, arg, lo, hi);
+}
+
+/* Options with a numeric value. */
+static void
+parse_value(struct options *o, int c, const char *arg)
+{
 	switch (c) {
 	case 'a':
-		if (ntp_parse_long(arg, 1, UINT32_MAX, &o->keyid) == 0)
-			return 0;
-		msg("-a: key id must be a number from 1 to 4294967295: %s",
-		    arg);
-		return -1;
+		o->keyid = (long)number("authentication", arg, 1, 65535, 1);
+		break;
 	case 'g':
-		if (ntp_parse_decimal(arg, 0, 60000, &v) == 0) {
-			o->gap = v / 1000;
-			return 0;
-		}
-		msg("-g: gap must be 0 to 60000 ms: %s", arg);
-		return -1;
+		o->gap = number("gap", arg, 0, 60000, 0) / 1000;
+		break;
 	case 'M':
-		if (ntp_parse_decimal(arg, 0, 86400000, &v) == 0) {
-			o->steplimit = v / 1000;
-			return 0;
-		}
-		msg("-M: step limit must be 0 to 86400000 ms: %s", arg);
-		return -1;
+		o->steplimit = number("steplimit", arg, 0, HUGE_VAL, 0) / 1000;
+		break;
 	case 'o':
-		if (ntp_parse_long(arg, 1, 4, &l) == 0) {
-			o->version = (int)l;
-			return 0;
-		}
-		msg("-o: NTP version must be 1 to 4: %s", arg);
-		return -1;
+		o->version = (int)number("ntpversion", arg, 1, 4, 1);
+		break;
 	default:	/* 't' */
-		if (ntp_parse_decimal(arg, 0, 3600, &v) == 0 && v > 0) {
-			o->timeout = v;
-			return 0;
-		}
-		msg("-t: timeout must be more than 0 and at most 3600 s: %s",
-		    arg);
-		return -1;
+		o->timeout = number("timeout", arg, 0.001, 3600, 0);
+		break;
 	}
 }
 
@@ -242,14 +285,59 @@ add_host(struct options *o, const char *host)
 	o->hosts[o->nhosts++] = host;
 }
 
+/* --help: classic's layout, our options. */
+static const char HELP[] =
+"  Flg Arg Option-Name    Description\n"
+"   -4 no  ipv4           Force IPv4 DNS name resolution\n"
+"   -6 no  ipv6           Force IPv6 DNS name resolution\n"
+"   -a Num authentication Enable authentication with the key auth-keynumber\n"
+"   -c Str concurrent     Concurrently query all IPs returned for host-name\n"
+"   -d no  debug-level    Increase debug verbosity level\n"
+"   -g Num gap            The gap (in milliseconds) between time requests\n"
+"   -j no  json           One JSON object per server and one for the run\n"
+"   -K Fil kod            KoD history filename\n"
+"   -k Fil keyfile        Look in this file for the key specified with -a\n"
+"   -l Fil logfile        Log to specified logfile\n"
+"   -M Num steplimit      Adjustments less than steplimit msec will be slewed\n"
+"   -o Num ntpversion     Send int as our NTP protocol version\n"
+"   -r no  usereservedport Use the NTP Reserved Port (port 123)\n"
+"   -S no  step           OK to 'step' the time with settimeofday(2)\n"
+"   -s no  slew           OK to 'slew' the time with adjtime(2)\n"
+"   -t Num timeout        The number of seconds to wait for responses\n"
+"      no  wait           Wait for pending replies (if not setting the time)\n"
+"                                - disabled as '--no-wait'\n"
+"                                - enabled by default\n"
+"      opt config         Servers from the system's NTP configuration\n"
+"      Num splay          Wait a random 0 to splay seconds first\n"
+"      no  nts            Network Time Security (NTS=1 builds)\n"
+"      Fil nts-ca         CA certificates for --nts\n"
+"      opt version        output version information and exit\n"
+"   -? no  help           display extended usage information and exit\n"
+"\n"
+"Options are specified by doubled hyphens and their name or by a single\n"
+"hyphen and the flag character.\n"
+"See sntp(1).\n";
+
 static void
 info_exit(int version)
 {
 	if (version)
-		printf("sntp (ntpc) %s\n", NTPC_VERSION);
+		printf("%s\n", BANNER);
 	else
-		printf("%s\nSee sntp(1).\n", USAGE);
+		printf("%s%s", USAGE, HELP);
 	exit(finish_stdout(0, 0));
+}
+
+/* The long name of option C, for classic's "requires an argument". */
+static const char *
+long_name(int c)
+{
+	size_t i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name;
+	return "?";
 }
 
 /* One option; 0, or -1 for a usage error. */
@@ -266,8 +354,7 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->family = c == '4' ? AF_INET : AF_INET6;
 		return 0;
 	case 'b':
-		msg("broadcast mode (-b) is not supported");
-		exit(EX_USAGE);
+		usage_error("sntp: broadcast mode (-b) is not supported\n");
 	case 'd':
 		o->debug++;
 		return 0;
@@ -302,11 +389,10 @@ parse_opt(struct options *o, int c, const char *arg)
 		o->config = arg;
 		return 0;
 	case OPT_SPLAY:
-		if (ntp_parse_decimal(arg, 0, NTP_SPLAY_MAX, &o->splay) == 0)
-			return 0;
-		msg("--splay: seconds must be 0 to %.0f: %s", NTP_SPLAY_MAX,
-		    arg);
-		return -1;
+		if (ntp_parse_decimal(arg, 0, NTP_SPLAY_MAX, &o->splay) != 0)
+			usage_error("sntp error:  --splay: seconds must be 0 to "
+			    "%.0f: %s\n", NTP_SPLAY_MAX, arg);
+		return 0;
 	case OPT_NTS:
 		o->nts = 1;
 		return 0;
@@ -318,9 +404,18 @@ parse_opt(struct options *o, int c, const char *arg)
 	case 'M':
 	case 'o':
 	case 't':
-		return parse_value(o, c, arg);
+		parse_value(o, c, arg);
+		return 0;
+	case ':':
+		usage_error("sntp: The '%s' option requires an argument.\n",
+		    long_name(optopt));
 	default:
-		return -1;
+		if (optopt == '?')
+			info_exit(0);
+		if (optopt != 0)
+			usage_error("sntp: illegal option -- %c\n", optopt);
+		usage_error("sntp: illegal option -- %s\n", o->bad +
+		    strspn(o->bad, "-"));
 	}
 }
 
@@ -342,39 +437,32 @@ options_default(struct options *o)
 static void
 parse_args(struct options *o, int argc, char **argv)
 {
-	int c, bad = 0;
+	int c;
 
 	options_default(o);
 	if ((o->hosts = calloc((size_t)argc + 1, sizeof(*o->hosts))) == NULL) {
 		msg("%s", ntp_strerror(NTP_R_NOMEM));
 		exit(1);
 	}
-	while ((c = getopt_long(argc, argv, "-46a:b:c:dg:jK:k:l:M:o:rSst:",
-	    longopts, NULL)) != -1)
-		if (parse_opt(o, c, optarg) != 0)
-			bad = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:46a:b:c:dg:jK:k:l:M:o:rSst:",
+	    longopts, NULL)) != -1) {
+		o->bad = argv[optind - 1];
+		(void)parse_opt(o, c, optarg);
+	}
 	while (optind < argc)		/* after "--" */
 		add_host(o, argv[optind++]);
-	if (bad)
-		usage_error();
-	if (o->nts_ca != NULL && !o->nts) {
-		msg("--nts-ca needs --nts");
-		usage_error();
-	}
-	if (o->nts && o->keyid >= 0) {
-		msg("--nts and -a cannot be used together");
-		usage_error();
-	}
+	if (o->nts_ca != NULL && !o->nts)
+		usage_error("sntp error:  --nts-ca needs --nts\n");
+	if (o->nts && o->keyid >= 0)
+		usage_error("sntp error:  --nts and -a cannot be used "
+		    "together\n");
 #ifndef NTPC_NTS
 	if (o->nts) {
 		msg("--nts: not built with NTS support (build with make NTS=1)");
 		exit(EX_USAGE);
 	}
 #endif
-	if (o->nhosts == 0 && !o->use_config) {
-		msg("%s", NO_HOST);
-		usage_error();
-	}
 }
 
 /* "host (address)", the address alone, or the name when unresolved. */
@@ -434,21 +522,54 @@ print_line(const struct run *r, const struct ntp_server *s)
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
 	strftime(zone, sizeof(zone), "%z", &tm);
 	clean(s->host, name, sizeof(name));
-	emit(r, "%s.%06ld (%s) %+.*f +/- %.*f %s%s%s s%d %s\n", date,
+	tell(r, stdout, "%s.%06ld (%s) %+.*f +/- %.*f %s%s%s s%d %s", date,
 	    b->local.tv_nsec / 1000, zone, d, b->offset, d, b->error,
 	    strcmp(s->host, s->addrstr) == 0 ? "" : name,
 	    strcmp(s->host, s->addrstr) == 0 ? "" : " ", s->addrstr,
 	    b->stratum, leap_word(b->leap));
 }
 
+/* Classic prints the one result it uses: ours, the selected server's. */
 static void
 print_lines(const struct run *r)
 {
+	if (r->chosen >= 0)
+		print_line(r, &r->srv[r->chosen]);
+}
+
+/*
+ * Classic's lines for what went wrong, before ours on stderr: a name that
+ * did not resolve, a kiss that stops the server, an unsynchronised reply,
+ * and when no server gave a result, each server that never answered.
+ */
+static void
+classic_failures(const struct run *r)
+{
+	const struct ntp_server *s;
+	const char *code;
+	char name[NAMEMAX];
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
-		if (usable(&r->srv[i]))
-			print_line(r, &r->srv[i]);
+	for (i = 0; i < r->n; i++) {
+		s = &r->srv[i];
+		if (s->reason == NTP_R_RESOLVE) {
+			clean(s->host, name, sizeof(name));
+			tell(r, stderr, "%s lookup error %s", name,
+			    s->detail != NULL ? s->detail : "");
+		}
+		if (s->addrlen == 0 || usable(s) || r->cut[i])
+			continue;
+		if ((code = kod_code(s)) != NULL)
+			tell(r, stdout, "KOD code %s from %s %s", code,
+			    s->host, s->addrstr);
+		else if (s->reason == NTP_R_UNSYNC_LEAP ||
+		    s->reason == NTP_R_UNSYNC_STRATUM0)
+			tell(r, stderr, "sock_cb: %s not in sync, skipping "
+			    "this server", s->addrstr);
+		else if (s->nreplies == 0 && s->nsent > 0 && r->chosen < 0)
+			tell(r, stdout, "%s no UCST response after %d seconds",
+			    s->addrstr, (int)r->o->timeout);
+	}
 }
 
 /* Why each server was not usable; KoD database skips were told before. */
@@ -787,8 +908,10 @@ query(struct run *r)
 	r->chosen = ntp_choose(r->srv, r->n, &r->sel);
 	for (i = 0; r->o->debug && i < r->n; i++)
 		debug_server(r, i);
-	if (!r->o->json)
+	if (!r->o->json) {
 		print_lines(r);
+		classic_failures(r);
+	}
 	report_reasons(r);
 	report_disagreement(r);
 	ok = r->chosen >= 0;
@@ -838,6 +961,18 @@ sntp(const struct options *o)
 	r.o = o;
 	r.chosen = -1;
 	open_log(&r);
+	if (r.log == NULL && !o->json) {
+		r.use_syslog = 1;
+		openlog("sntp", LOG_PID, LOG_USER);
+	}
+	if (!o->json)
+		tell(&r, stdout, "%s", BANNER);
+	if (o->nhosts == 0) {		/* classic: on stdout, exit 64 */
+		tell(&r, stdout, "sntp: %s", NO_HOST);
+		if (r.log != NULL)
+			fclose(r.log);
+		return EX_USAGE;
+	}
 	if (ntp_resolve(o->hosts, o->nhosts, o->family, RESOLVE_TIMEOUT,
 	    &r.srv, &r.n) != 0 ||
 	    (r.cut = calloc(r.n + 1, sizeof(*r.cut))) == NULL) {

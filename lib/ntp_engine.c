@@ -327,6 +327,7 @@ authentic_reply(struct run *r, size_t i, const struct ntp_pkt *p,
 
 	s->nreplies++;
 	s->last = *p;
+	s->last_t1 = r->q[i].t1;
 	r->answered = 1;
 	why = ntp_check_reply(p, r->q[i].nonce, &r->o->limits);
 	if (why == 0)

@@ -93,6 +93,7 @@ struct ntp_server {
 	size_t		nsamples;
 	int		best;		/* index into samples, or -1 */
 	struct ntp_pkt	last;		/* last authentic reply, for -d */
+	struct timespec	last_t1;	/* local T1 of the request it answered */
 	double		rootdist_refused; /* last root distance over limit */
 	int		rejects[NTP_MAXREJECTS];
 	size_t		nrejects;

@@ -11,7 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 need=""
 for p in build-essential pkg-config check chrony strace iproute2 mandoc \
     clang libclang-rt-14-dev util-linux python3 jq libssl3 \
-    libevent-core-2.1-7 libevent-pthreads-2.1-7 libcap2 libbsd0 libgnutls28-dev openssl "$@"; do
+    libevent-core-2.1-7 libevent-pthreads-2.1-7 libcap2 libbsd0 \
+    libgnutls28-dev openssl "$@"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $p"
 done

@@ -267,10 +267,12 @@ expect8() {
 	return 0
 }
 
-# The reason line of an ntpdate run: its first stderr line without the
-# "%e %b %H:%M:%S ntpdate[PID]: " prefix.
+# The reason line of an ntpdate run: its first stderr line with the
+# "%e %b %H:%M:%S ntpdate[PID]: " prefix (-d puts its detail before),
+# without the prefix.
 nd_reason() {
-	head -n 1 "$NTPT_TMP/$1.err" | sed -E 's/^.{16}ntpdate\[[0-9]+\]: //'
+	grep -m 1 -E '^.{16}ntpdate\[[0-9]+\]: ' "$NTPT_TMP/$1.err" |
+	    sed -E 's/^.{16}ntpdate\[[0-9]+\]: //'
 }
 
 # near0 OFFSET DELAY WHAT: on one clock the true offset is 0, so a
@@ -314,8 +316,8 @@ ntps_synced() {
 		$rtt one_rtt "$r" "$a"
 	done
 	rc_is d 0
-	ntpt_assert_match '^verdict: system peer, weight 1\.000$' "$(cat "$NTPT_TMP/d.log")" \
-	    "-d: verdict"
+	ntpt_assert_match "^${a//./\\.}: verdict: system peer, weight 1\\.000\$" \
+	    "$(cat "$NTPT_TMP/d.err")" "-d: verdict"
 	ntpt_assert_eq "$(ntps_clock d)" "" "-d: clock calls"
 	rc_is set 0
 	r=$(final set adjust "$a")

@@ -31,7 +31,18 @@ sn_fg() {
 	sn "$@"
 	sn_wait
 }
-out() { cat "$NTPT_TMP/$1.log"; }
+# out NAME: the run's stdout after classic's version banner, which must be
+# its first line (checked here for every run that reads its output); -j
+# output has no banner.
+out() {
+	local first
+	first=$(head -n 1 "$NTPT_TMP/$1.log")
+	case $first in
+	"sntp ntpc-"*) tail -n +2 "$NTPT_TMP/$1.log" ;;
+	"{"*|"") cat "$NTPT_TMP/$1.log" ;;	# -j: no banner
+	*) ntpt_fail "$1: first line is not the version banner: '$first'" ;;
+	esac
+}
 err() { cat "$NTPT_TMP/$1.err"; }
 rc_is() {
 	ntpt_assert_eq "$(cat "$NTPT_TMP/$1.rc")" "$2" "$1: exit status"
@@ -43,3 +54,20 @@ line() {
 # offset_of NAME ADDR, error_of NAME ADDR
 offset_of() { line "$1" "$2" | awk '{ print $4 }'; }
 error_of() { line "$1" "$2" | awk '{ print $6 }'; }
+# snf NAME ARGS...: sn with every clock call faked (strace, as
+# ntpt_fake_clock, its log in NAME.strace): for -S/-s runs, which sample
+# as the policy says (without them sntp asks each server once).
+snf() {
+	local name=$1 calls=clock_settime,settimeofday,adjtimex,clock_adjtime
+	shift
+	calls+=',?stime,?clock_settime64,?clock_adjtime64'
+	(
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		    strace -f -qq -e signal=none -e trace="$calls" \
+		    -e inject="$calls":retval=0 -o "$NTPT_TMP/$name.strace" \
+		    timeout -k 2 50 "$SN" -K /dev/null "$@" \
+		    >"$NTPT_TMP/$name.log" 2>"$NTPT_TMP/$name.err"
+		echo $? >"$NTPT_TMP/$name.rc"
+	) &
+	SN_JOBS+=("$!")
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # ntpdate's options: usage errors (exit 2, classic messages, nothing sent),
+# no server (exit 1), values classic accepts (-t 0, -t -1, leading blanks),
 # -a with no key file (exit 1), -e and -k accepted, -v, -o, -dd, -4/-6, and -s:
 # messages to syslog when /dev/log takes them (a listener of ours, seen
 # through a private /dev), else on the terminal.
@@ -24,6 +25,9 @@ while IFS='|' read -r msg args; do
 	# shellcheck disable=SC2086 # words on purpose
 	nd "usage$i" $args
 	nd_wait
+	# As classic, messages and usage name the program as invoked.
+	sed -i -e "s|^$ND: |ntpdate: |" -e "s|^usage: $ND |usage: ntpdate |" \
+	    "$NTPT_TMP/usage$i.err"
 	if [ -n "$msg" ]; then
 		ntpt_assert_eq "$(cat "$NTPT_TMP/usage$i.err")" \
 		    "$(printf '%b\n%s' "$msg" "$USAGE")" "ntpdate $args: stderr"
@@ -35,26 +39,46 @@ while IFS='|' read -r msg args; do
 	    "ntpdate $args: stdout"
 	rc_is "usage$i" 2
 done <<'END'
-|
-|-q
+ntpdate: option requires argument -t|-t
 ntpdate: number of samples (9) is invalid|-p 9 127.0.0.1
 ntpdate: number of samples (0) is invalid|-p 0 127.0.0.1
-ntpdate: timeout abc is undecipherable|-t abc 127.0.0.1
-ntpdate: timeout -1 is undecipherable|-t -1 127.0.0.1
-ntpdate: timeout 0 is undecipherable|-t 0 127.0.0.1
-ntpdate: timeout 3601 is undecipherable|-t 3601 127.0.0.1
+ntpdate: timeout abc is undecodeable|-t abc 127.0.0.1
+ntpdate: timeout 1e3 is undecodeable|-t 1e3 127.0.0.1
 ntpdate: encryption delay 1 is unlikely|-e 1 127.0.0.1
 ntpdate: encryption delay x is unlikely|-e x 127.0.0.1
 ntpdate: version must be 1 to 4|-o 5 127.0.0.1
 ntpdate: version must be 1 to 4|-o 0 127.0.0.1
 ntpdate: encryption key 0 invalid|-a 0 127.0.0.1
 ntpdate: encryption key abc invalid|-a abc 127.0.0.1
-ntpdate: number of samples (9) is invalid\nntpdate: timeout abc is undecipherable|-p 9 -t abc 127.0.0.1
-|-x 127.0.0.1
+ntpdate: number of samples (9) is invalid\nntpdate: timeout abc is undecodeable|-p 9 -t abc 127.0.0.1
+ntpdate: unknown option -x|-x 127.0.0.1
 END
-ntpt_assert_eq "$(cat "$NTPT_TMP/usage1.err")" "$USAGE" "no argument: stderr"
-ntpt_assert_eq "$(cat "$NTPT_TMP/usage2.err")" "$USAGE" "no server: stderr"
 ntpt_assert_eq "$(ntpt_requests 127.0.0.1)" 0 "usage errors: requests"
+
+# No server: not a usage error, as classic: exit 1.
+nd noarg
+nd noserver -q
+nd_wait
+for r in noarg noserver; do
+	ntpt_assert_match "$(pfx $r)no servers can be used, exiting\$" \
+	    "$(cat "$NTPT_TMP/$r.err")" "$r: message"
+	ntpt_assert_eq "$(cat "$NTPT_TMP/$r.log")" "" "$r: stdout"
+	rc_is $r 1
+done
+
+# Timeouts classic accepts: any number, a floor applies (ours 0.2 s, so
+# -t 0 and -t -1 still wait); leading blanks, for -t as for -p.
+nd t0 -q -t 0 127.0.0.4
+nd tneg -q -t -1 127.0.0.2
+nd tbig -q -t 5000 127.0.0.3
+nd tblank -q -t ' 1' 127.0.0.6
+nd pblank -q -p ' 1' 127.0.0.8
+nd_wait
+for r in t0:127.0.0.4 tneg:127.0.0.2 tbig:127.0.0.3 tblank:127.0.0.6 \
+    pblank:127.0.0.8; do
+	result "${r%%:*}" adjust "${r#*:}" 0.25
+	rc_is "${r%%:*}" 0
+done
 
 # -a with a missing key file: classic's message before asking anyone
 # (50-auth-*.sh test authentication itself).
@@ -89,7 +113,7 @@ rc_is dd 0
 # -v: a version line first, on stdout.
 nd version -q -v 127.0.0.3
 nd_wait
-ntpt_assert_match "$(pfx version)ntpdate [0-9][^ ]* \\(ntpc\\)\$" \
+ntpt_assert_match "$(pfx version)ntpdate ntpc-[0-9][^ ]*\$" \
     "$(head -n 1 "$NTPT_TMP/version.log")" "-v: version line"
 ntpt_assert_eq "$(wc -l <"$NTPT_TMP/version.log")" 3 "-v: stdout lines"
 result version adjust 127.0.0.3 0.25
@@ -102,8 +126,11 @@ nd sixok -q -4 -6 ::1
 nd_wait
 for r in four:::1 six:127.0.0.1; do
 	n=${r%%:*} a=${r#*:}
-	ntpt_assert_match "$(pfx "$n")Error resolving ${a//./\\.}: .+" \
+	# Classic's two lines: a bare one, then the logged one.
+	ntpt_assert_match "^Error resolving ${a//./\\.}: .+ \\(-[0-9]+\\)\$" \
 	    "$(head -n 1 "$NTPT_TMP/$n.err")" "$n: message"
+	ntpt_assert_match "$(pfx "$n")Can't find host ${a//./\\.}: .+ \\(-[0-9]+\\)\$" \
+	    "$(sed -n 2p "$NTPT_TMP/$n.err")" "$n: logged message"
 	ntpt_assert_match "$(pfx "$n")no servers can be used, exiting\$" \
 	    "$(tail -n 1 "$NTPT_TMP/$n.err")" "$n: last line"
 	rc_is "$n" 1
@@ -147,6 +174,9 @@ while True:
 	ndx nosyslog bash -c "$(declare -f devlog); devlog \"\$@\"" - \
 	    - "$ND" -s -q 127.0.0.7
 	nd_wait
+	ndx nosyslogfail bash -c "$(declare -f devlog); devlog \"\$@\"" - \
+	    - "$ND" -s -q 127.0.0.5
+	nd_wait
 	ntpt_wait_until 5 grep -q 'no server suitable' "$NTPT_TMP/syslogd.log"
 
 	# With syslog: only -q's server line on the terminal; the messages
@@ -171,11 +201,21 @@ while True:
 	    "-s failure: stderr"
 	rc_is syslogfail 1
 
-	# No /dev/log: the terminal, as without -s.
-	result nosyslog adjust 127.0.0.7 0.25
+	# No /dev/log (cron in a container): success is silent but for -q's
+	# server line; failures go to stderr (classic prints nothing).
+	ntpt_assert_match '^server 127\.0\.0\.7, stratum 2, ' \
+	    "$(cat "$NTPT_TMP/nosyslog.log")" "no /dev/log: -q line"
+	ntpt_assert_eq "$(wc -l <"$NTPT_TMP/nosyslog.log")" 1 \
+	    "no /dev/log: stdout lines"
+	ntpt_assert_eq "$(cat "$NTPT_TMP/nosyslog.err")" "" \
+	    "no /dev/log: stderr"
 	ntpt_assert_no_match -f 'ntpdate\[[0-9]+\]: .*127\.0\.0\.7' \
 	    "$NTPT_TMP/syslogd.log" "no /dev/log: syslog"
 	rc_is nosyslog 0
+	ntpt_assert_match "$(pfx nosyslogfail)no server suitable for synchronization found\$" \
+	    "$(tail -n 1 "$NTPT_TMP/nosyslogfail.err")" \
+	    "no /dev/log, failure: stderr"
+	rc_is nosyslogfail 1
 fi
 
 ntpt_pass

@@ -48,7 +48,8 @@ ntpt_assert_eq "$(grep -c '::1' "$NTPT_TMP/v6q.err")" 1 \
     "ntpdate -q: one line for the skipped server"
 ntpt_assert_eq "$(ntpt_requests ::1)" 0 "no request could reach ::1"
 
-trace v6s "${V6FAIL[@]}" -- "$SN" -K /dev/null 127.0.0.1 ::1
+# (-l: a log file, so that no syslog socket comes first.)
+trace v6s "${V6FAIL[@]}" -- "$SN" -K /dev/null -l "$NTPT_TMP/v6s.sntplog" 127.0.0.1 ::1
 injected_v6 v6s
 rc_is v6s 0
 ntpt_assert_match -f ' \+0\.2[45][0-9]* \+/- [0-9.]+ 127\.0\.0\.1 s2 ' \
@@ -59,7 +60,7 @@ ntpt_assert_match -f 'server ::1: socket could not be created: Address family no
 # Setting the clock goes on too: ntpdate -u -b and sntp -S, with the
 # clock calls faked.
 calls=clock_settime,settimeofday,adjtimex,clock_adjtime
-for run in "ub:$ND -u -b" "sS:$SN -K /dev/null -S"; do
+for run in "ub:$ND -u -b" "sS:$SN -K /dev/null -l $NTPT_TMP/sS.sntplog -S"; do
 	name=${run%%:*}
 	# shellcheck disable=SC2086 # the command line is split on purpose
 	trace "v6$name" -e trace=socket,"$calls" \
@@ -94,7 +95,7 @@ if mount --bind "$NTPT_TMP/hosts" /etc/hosts 2>/dev/null; then
 	ntpt_assert_no_match -f '2001:db8::5' "$NTPT_TMP/dualv4.err" \
 	    "v4-only host: no AAAA record"
 	"$ND" -q -t 0.2 dual.test >"$NTPT_TMP/dual.log" 2>&1
-	ntpt_assert_match -f '^server 2001:db8::5, stratum 0' \
+	ntpt_assert_match -f 'server 2001:db8::5: ' \
 	    "$NTPT_TMP/dual.log" "dual-stack host: the AAAA record too"
 else
 	echo "note: cannot bind-mount /etc/hosts, name checks skipped" >&2
@@ -171,7 +172,7 @@ NTPT_HOST=2 ntpt_start_testd "fe80::2%ntpt1,offset=0.5"
 ntpt_assert_eq "$?" 0 "ntpdate -q link-local: exit status"
 ntpt_assert_match -f '^server fe80::2%ntpt0, stratum 2, offset \+0\.4[89]' \
     "$NTPT_TMP/ll.log" "ntpdate: the server on ntpt0"
-ntpt_assert_match -f '^server fe80::2%lo, stratum 0' "$NTPT_TMP/ll.log" \
+ntpt_assert_match -f 'server fe80::2%lo: ' "$NTPT_TMP/ll.err" \
     "ntpdate: the same address on lo is another server"
 ntpt_assert_match -f 'adjust time server fe80::2%ntpt0 offset \+0\.4[89]' \
     "$NTPT_TMP/ll.log" "ntpdate: result names the scope"

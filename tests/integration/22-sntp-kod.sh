@@ -18,7 +18,7 @@ mount --bind /dev/null /dev/null 2>/dev/null ||
 [ -c /dev/null ] || ntpt_fail "/dev/null is not a character device"
 
 printed() {
-	awk '{ printf "%s ", $7 }' "$NTPT_TMP/$1.log"
+	awk '/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-/ { printf "%s ", $7 }' "$NTPT_TMP/$1.log"
 }
 # entry FILE ADDR: the database line for ADDR.
 entry() {
@@ -148,8 +148,8 @@ no_temp "$K/adir"
 # Expiry: the 2-day-old and the future entries are not honoured (those
 # servers are asked), the others are (not asked, a note each).
 rc_is old 0
-ntpt_assert_eq "$(printed old)" "127.0.0.13 127.0.0.14 127.0.0.19 " \
-    "old: lines"
+ntpt_assert_match '^127\.0\.0\.(13|14|19) $' "$(printed old)" \
+    "old: lines (the selected one of those asked)"
 ntpt_assert_match '^[1-4]$' "$(ntpt_requests 127.0.0.19)" \
     "old: requests to garbage"
 ntpt_assert_match '^[1-4]$' "$(ntpt_requests 127.0.0.13)" \

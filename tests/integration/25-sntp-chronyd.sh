@@ -21,13 +21,16 @@ ntpt_on_host2 ip addr add 192.0.2.3/24 dev ntpt1 ||
     ntpt_fail "cannot add 192.0.2.3 on host 2"
 NTPT_HOST=2 ntpt_start_chronyd h2 "local stratum 10" "allow all" \
     "bindaddress 192.0.2.2"
-NTPT_HOST=2 ntpt_start_testd 192.0.2.3,offset=0.0002
-sn_fg resv -r 192.0.2.2 192.0.2.3
+NTPT_HOST=2 ntpt_start_testd 192.0.2.3,offset=0.25
+sn_fg resv -r 192.0.2.2
 rc_is resv 0
+sn_fg resv3 -r 192.0.2.3
+rc_is resv3 0
 ntpt_assert_match "$LINE6"'192\.0\.2\.2 s10 no-leap$' \
     "$(line resv 192.0.2.2)" "resv: chronyd line"
 ntpt_assert_near "$(offset_of resv 192.0.2.2)" 0 0.001 "resv: chronyd offset"
-ntpt_assert_near "$(offset_of resv 192.0.2.3)" 0.0002 0.001 "resv: testd offset"
+ntpt_assert_near "$(offset_of resv3 192.0.2.3)" 0.25 0.005 \
+    "resv: testd offset"
 ntpt_assert_eq "$(awk '$2 == "192.0.2.3" { print $3, $4 }' \
     "$NTPT_TMP/testd.log" | sort -u)" "192.0.2.1 123" \
     "resv: the requests' source address and port"
@@ -55,7 +58,10 @@ rc_is unsync 1
 ntpt_assert_eq "$(out unsync)" "" "unsync: stdout"
 ntpt_assert_match '^sntp: server 127\.0\.0\.21: not synchronized' \
     "$(err unsync)" "unsync: reason"
-ntpt_assert_eq "$(wc -l <"$NTPT_TMP/unsync.err")" 1 "unsync: stderr lines"
+ntpt_assert_eq "$(head -n 1 "$NTPT_TMP/unsync.err")" \
+    "sock_cb: 127.0.0.21 not in sync, skipping this server" \
+    "unsync: classic's line first"
+ntpt_assert_eq "$(wc -l <"$NTPT_TMP/unsync.err")" 2 "unsync: stderr lines"
 
 sn_fg both -t 2 127.0.0.21 127.0.0.20
 rc_is both 0

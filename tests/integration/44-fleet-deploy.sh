@@ -25,10 +25,9 @@ cmd[0]=${cmd[0]//@SBINDIR@/$NTPT_BUILD}
 ntpt_fake_clock timeout -k 2 60 "${cmd[@]}" --splay=0.5 \
     >"$NTPT_TMP/cron.log" 2>&1
 ntpt_assert_eq "$?" 0 "cron command: exit status"
-# -s: syslog when /dev/log answers; this namespace has none, so the
-# terminal (classic's prefix).
-ntpt_assert_match -f 'ntpdate\[[0-9]+\]: adjust time server 192\.0\.2\.2 offset \+0\.0[45]' \
-    "$NTPT_TMP/cron.log" "cron command: result"
+# -s: syslog when /dev/log answers; this namespace has none, and then a
+# run that succeeds prints nothing (cron mails only on failure).
+ntpt_assert_eq "$(cat "$NTPT_TMP/cron.log")" "" "cron command: silent"
 ntpt_assert_match 'ADJ_OFFSET_SINGLESHOT' "$(ntpt_clock_calls)" \
     "cron command: slewed"
 

@@ -96,11 +96,11 @@ result f1 adjust 127.0.0.30 0
 rc_is f2 0
 result f2 adjust 127.0.0.31 0
 rc_is f3 0
-ntpt_assert_match '^rejected reply: reply MAC does not verify' \
-    "$(cat "$NTPT_TMP/f3.log")" "-d: the forgery refused"
-ntpt_assert_match '^verdict: system peer, weight 1\.000$' "$(cat "$NTPT_TMP/f3.log")" \
-    "-d: the real reply taken"
-ntpt_assert_match '^offset [-+]0\.00' "$(cat "$NTPT_TMP/f3.log")" \
+ntpt_assert_match '^127\.0\.0\.30: rejected reply: reply MAC does not verify' \
+    "$(cat "$NTPT_TMP/f3.err")" "-d: the forgery refused"
+ntpt_assert_match '^127\.0\.0\.30: verdict: system peer, weight 1\.000$' \
+    "$(cat "$NTPT_TMP/f3.err")" "-d: the real reply taken"
+ntpt_assert_match ', offset [-+]0\.00' "$(cat "$NTPT_TMP/f3.log")" \
     "-d: the real offset"
 rc_is sf 0
 ntpt_assert_match '"offset":-?0\.00[0-9]*,.*"authenticated":true' \

@@ -73,10 +73,11 @@ nd_wait
 sn_wait
 for id in 1 2 3; do
 	rc_is "g$id" 1
-	ntpt_assert_match "^rejected reply: ($NOTSYNC)" \
-	    "$(cat "$NTPT_TMP/g$id.log")" "key $id: reply authenticated"
+	ntpt_assert_match "^127\\.0\\.0\\.1: rejected reply: ($NOTSYNC)" \
+	    "$(cat "$NTPT_TMP/g$id.err")" "key $id: reply authenticated"
 	ntpt_assert_no_match "MAC|crypto-NAK|key id" \
-	    "$(cat "$NTPT_TMP/g$id.log")" "key $id: no authentication failure"
+	    "$(cat "$NTPT_TMP/g$id.log" "$NTPT_TMP/g$id.err")" \
+	    "key $id: no authentication failure"
 done
 ntpt_assert_match '"address":"127\.0\.0\.1",.*"authenticated":true' \
     "$(out s1)" "sntp key 1: authenticated"

@@ -28,7 +28,10 @@ static const struct dec_case dec_cases[] = {
 	{ "abc", 0, 10, 0, 0 },
 	{ "1.2.3", 0, 10, 0, 0 },
 	{ "2s", 0, 10, 0, 0 },
-	{ " 2", 0, 10, 0, 0 },
+	{ " 2", 0, 10, 1, 2.0 },		/* leading blanks, as -p */
+	{ "\t 0.5", 0, 10, 1, 0.5 },
+	{ " ", 0, 10, 0, 0 },
+	{ "2 ", 0, 10, 0, 0 },
 	{ "nan", 0, 10, 0, 0 },
 	{ "inf", 0, 10, 0, 0 },
 };
@@ -63,6 +66,8 @@ static const struct long_case long_cases[] = {
 	{ "", 1, 8, 0, 0 },
 	{ "4x", 1, 8, 0, 0 },
 	{ "0x4", 1, 8, 0, 0 },
+	{ " 2", 1, 8, 1, 2 },			/* leading blanks, as -t */
+	{ " ", 1, 8, 0, 0 },
 	{ "99999999999999999999999", 1, LONG_MAX, 0, 0 },	/* ERANGE */
 };
 
@@ -77,6 +82,47 @@ START_TEST(test_long_table)
 }
 END_TEST
 
+struct sdec_case {
+	const char	*in;
+	int		ok;
+	double		want;
+};
+
+/* Classic ntpdate's atolfp() grammar, for -t. */
+static const struct sdec_case sdec_cases[] = {
+	{ "2", 1, 2.0 },
+	{ "0", 1, 0.0 },
+	{ "-1", 1, -1.0 },
+	{ "+1.5", 1, 1.5 },
+	{ " 1", 1, 1.0 },
+	{ "1 ", 1, 1.0 },
+	{ ".5", 1, 0.5 },
+	{ "5.", 1, 5.0 },
+	{ "5000", 1, 5000.0 },
+	{ "", 0, 0 },
+	{ "-", 0, 0 },
+	{ ".", 0, 0 },
+	{ "abc", 0, 0 },
+	{ "1e3", 0, 0 },
+	{ "inf", 0, 0 },
+	{ "1 2", 0, 0 },
+	{ "1.2.3", 0, 0 },
+};
+
+START_TEST(test_signed_decimal_table)
+{
+	const struct sdec_case *c = &sdec_cases[_i];
+	double v = -42;
+	int rc = ntp_parse_signed_decimal(c->in, &v);
+
+	ck_assert_msg((rc == 0) == c->ok, "'%s': rc %d", c->in, rc);
+	if (c->ok)
+		ck_assert_double_eq_tol(v, c->want, 1e-12);
+	else
+		ck_assert_double_eq(v, -42);
+}
+END_TEST
+
 static Suite *
 parse_suite(void)
 {
@@ -87,6 +133,8 @@ parse_suite(void)
 	    (int)(sizeof(dec_cases) / sizeof(dec_cases[0])));
 	tcase_add_loop_test(tc, test_long_table, 0,
 	    (int)(sizeof(long_cases) / sizeof(long_cases[0])));
+	tcase_add_loop_test(tc, test_signed_decimal_table, 0,
+	    (int)(sizeof(sdec_cases) / sizeof(sdec_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
