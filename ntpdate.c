@@ -534,6 +534,7 @@ main(int argc, char **argv)
 	if (ntp_resolve((const char *const *)o.hosts, o.nhosts, o.family,
 	    RESOLVE_TIMEOUT, &srv, &n) != 0) {
 		say(&out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
+		ntp_key_wipe(&o.auth.key);
 		return 1;
 	}
 	report_resolve_failures(&out, srv, n);
