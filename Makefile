@@ -106,7 +106,7 @@ bench: $(PROGS) $(TESTD)
 FUZZ_CC	?= clang
 FUZZ_TIME ?= 60
 FZ	= build-fuzz
-FUZZ_TARGETS = reply kod parse json esc
+FUZZ_TARGETS = reply kod parse json esc keys
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -std=c11 -Wall -Wextra -D_GNU_SOURCE -D_TIME_BITS=64 \
 	      -D_FILE_OFFSET_BITS=64 -DNTPC_VERSION='"$(VERSION)"' -Ilib \
