@@ -131,7 +131,7 @@ for id in 1 2 3 9; do
 	    "$(cat "$NTPT_TMP/kw$id.err")" "classic wrong key $id: verdict"
 done
 rc_is ke 0
-ntpt_assert_near "$(q_offset ke 127.0.0.20)" -0.010 0.003 "classic -e 0.02"
+ntpt_assert_near "$(q_offset ke 127.0.0.20)" -0.010 0.008 "classic -e 0.02 (its offsets scatter by ms under load)"
 
 # Classic sntp: the same verdicts (exit 0 with a key chronyd has).
 for id in 1 2 3; do
