@@ -1155,6 +1155,7 @@ main(int argc, char **argv)
 	ntp_conf_init(&conf, NULL);
 	if (o.use_config && load_config(&out, &o, &conf) != 0) {
 		ntp_conf_free(&conf);
+		ntp_key_wipe(&o.auth.key);
 		return 1;
 	}
 #ifdef NTPC_NTS

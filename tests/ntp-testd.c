@@ -76,6 +76,8 @@
 #define UNSET		(-1000)		/* "take it from the request" */
 #define T3_AFTER_T2	1000		/* ns of emulated processing */
 #define SPOOF_SHIFT	1000		/* seconds added by the spoofer */
+#define RELAYMAX	64		/* relay=: requests remembered */
+#define RELAYLEN	256		/* relay=: longest request passed on */
 #define STRADDLE_OFF	(2147483648LL * NSEC + 1000000)	/* 2^31 s + 1 ms */
 #define STRADDLE_WAIT	5000000		/* ns before a straddle reply */
 #define STRADDLE_HOLD	100000		/* ns of claimed processing */
@@ -107,10 +109,13 @@ struct spec {
 	double			 hold;		/* claimed T3 - T2, s; NAN */
 	uint32_t		 relay;		/* upstream IPv4, or 0 */
 	int			 upfd;		/* socket to it, or -1 */
-	uint8_t			 fwd[RECVMAX];	/* request to pass on */
-	size_t			 fwdlen;
-	struct sockaddr_storage	 client;	/* whom to relay to */
-	socklen_t		 clientlen;
+	struct relayed {			/* requests passed on */
+		uint8_t			 req[RELAYLEN];
+		size_t			 len;		/* 0: sent already */
+		struct sockaddr_storage	 client;	/* its reply's way */
+		socklen_t		 clientlen;
+	}			 relayed[RELAYMAX];
+	size_t			 nrelayed;	/* ring position */
 };
 
 /* A reply waiting for its emulated server-to-client delay to pass. */
@@ -710,6 +715,22 @@ schedule_reply(struct server *srv, struct spec *sp, const uint8_t *req,
 }
 
 /*
+ * relay=: keep the request to pass on and its client; the upstream's
+ * reply finds it again by echoing the request's transmit timestamp.
+ */
+static void
+remember_relayed(struct spec *sp, const uint8_t *buf, size_t len,
+    const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	struct relayed	*r = &sp->relayed[sp->nrelayed++ % RELAYMAX];
+
+	memcpy(r->req, buf, len);
+	r->len = len;
+	memcpy(&r->client, from, fromlen);
+	r->clientlen = fromlen;
+}
+
+/*
  * The arrival time: the kernel's receive stamp when there is one (rx, ns),
  * with the monotonic time moved back by the same amount.
  */
@@ -731,42 +752,55 @@ handle_datagram(struct server *srv, struct spec *sp, const uint8_t *buf,
 	log_request(srv, sp, from, fromlen, mono, act, dst);
 	if (act == A_REPLIED || act == A_KOD)
 		schedule_reply(srv, sp, buf, from, fromlen, real, mono, dst);
-	if (sp->upfd != -1 && len <= sizeof(sp->fwd)) {
-		memcpy(sp->fwd, buf, len);
-		sp->fwdlen = len;
-		memcpy(&sp->client, from, fromlen);
-		sp->clientlen = fromlen;
-	}
+	if (sp->upfd != -1 && len >= NTP_HDRLEN && len <= RELAYLEN)
+		remember_relayed(sp, buf, len, from, fromlen);
 }
 
 /* relay=: pass the request on, after the forged reply has gone. */
 static void
 forward_requests(struct server *srv)
 {
+	struct relayed	*r;
 	struct spec	*sp;
-	size_t		 i;
+	size_t		 i, k;
 
 	for (i = 0; i < srv->nspecs; i++) {
 		sp = &srv->specs[i];
-		if (sp->upfd == -1 || sp->fwdlen == 0)
-			continue;
-		if (send(sp->upfd, sp->fwd, sp->fwdlen, 0) == -1)
-			warn("%s: relay send", sp->text);
-		sp->fwdlen = 0;
+		for (k = 0; sp->upfd != -1 && k < RELAYMAX; k++) {
+			r = &sp->relayed[k];
+			if (r->len == 0)
+				continue;
+			if (send(sp->upfd, r->req, r->len, 0) == -1)
+				warn("%s: relay send", sp->text);
+			r->len = 0;
+		}
 	}
 }
 
-/* relay=: the upstream's reply, back to the client unchanged. */
+/* relay=: the upstream's reply, back to its client unchanged. */
 static void
 relay_reply(struct spec *sp)
 {
-	uint8_t	 buf[RECVMAX];
-	ssize_t	 n;
+	const struct relayed	*r;
+	uint8_t			 buf[RECVMAX];
+	ssize_t			 n;
+	size_t			 i;
 
-	while ((n = recv(sp->upfd, buf, sizeof(buf), 0)) > 0)
-		if (sendto(sp->fd, buf, (size_t)n, 0,
-		    (struct sockaddr *)&sp->client, sp->clientlen) == -1)
-			warn("%s: relay sendto", sp->text);
+	while ((n = recv(sp->upfd, buf, sizeof(buf), 0)) > 0) {
+		if (n < NTP_HDRLEN)
+			continue;
+		for (i = 0; i < RELAYMAX; i++) {
+			r = &sp->relayed[i];
+			if (r->clientlen == 0 ||
+			    memcmp(r->req + 40, buf + 24, 8) != 0)
+				continue;
+			if (sendto(sp->fd, buf, (size_t)n, 0,
+			    (const struct sockaddr *)&r->client,
+			    r->clientlen) == -1)
+				warn("%s: relay sendto", sp->text);
+			break;
+		}
+	}
 }
 
 /* Read every datagram waiting on the socket. */

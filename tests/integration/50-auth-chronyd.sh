@@ -70,7 +70,7 @@ done
 nd e -q -a 1 -e 0.02 -k "$K" 127.0.0.20
 nd_wait
 rc_is e 0
-ntpt_assert_near "$(q_offset e 127.0.0.20)" -0.010 0.002 "-e 0.02: offset"
+ntpt_assert_near "$(q_offset e 127.0.0.20)" -0.010 0.004 "-e 0.02: offset"
 
 # --- An on-path forger (ntp-testd relay=) answers first, with the right
 # origin and a server clock 1000 s off, then passes the request on to
@@ -135,7 +135,7 @@ for id in 1 2 3 9; do
 	    "$(cat "$NTPT_TMP/kw$id.err")" "classic wrong key $id: verdict"
 done
 rc_is ke 0
-ntpt_assert_near "$(q_offset ke 127.0.0.20)" -0.010 0.003 "classic -e 0.02"
+ntpt_assert_near "$(q_offset ke 127.0.0.20)" -0.010 0.008 "classic -e 0.02 (its offsets scatter by ms under load)"
 
 # Classic sntp: the same verdicts (exit 0 with a key chronyd has).
 for id in 1 2 3; do
