@@ -185,7 +185,8 @@ fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FZ)/corpus/$$t || exit 1; \
 		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
-		$(FZ)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		$(FZ)/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+		    -print_final_stats=1 \
 		    -artifact_prefix=$(FZ)/crash-$$t- \
 		    $(FZ)/corpus/$$t fuzz/corpus/$$t 2>$(FZ)/fuzz_$$t.log || \
 		    { tail -n 40 $(FZ)/fuzz_$$t.log; exit 1; }; \

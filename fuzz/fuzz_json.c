@@ -6,10 +6,10 @@
  *
  * Invariants: the object is valid JSON by RFC 8259 (checked by a strict
  * parser below: strings of valid UTF-8 with no raw control byte, C0 or
- * C1, known escapes only, numbers by the grammar); a key or string value of plain
- * printable ASCII reads back unchanged; ntp_json_escape cut to any size
- * gives a NUL-terminated prefix of the whole escape, never cut inside an
- * escape, and returns the whole length.
+ * C1, known escapes only, numbers by the grammar); a key or string value
+ * of plain printable ASCII reads back unchanged; ntp_json_escape cut to
+ * any size gives a NUL-terminated prefix of the whole escape, never cut
+ * inside an escape, and returns the whole length.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,8 +66,8 @@ parse_string(const char **p, char *out, size_t outlen)
 				continue;
 			}
 			REQUIRE(strchr("\"\\/bfnrt", *s) != NULL && *s != 0);
-			out[k < outlen - 1 ? k++ : k] =
-			    *s == '"' || *s == '\\' || *s == '/' ? (char)*s : '?';
+			out[k < outlen - 1 ? k++ : k] = *s == '"' ||
+			    *s == '\\' || *s == '/' ? (char)*s : '?';
 			s++;
 			continue;
 		}

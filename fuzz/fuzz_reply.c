@@ -25,6 +25,9 @@
 #include "ntp_reason.h"
 #include "ntp_sample.h"
 #include "ntp_ts.h"
+#if __has_include("ntp_check.h")
+#include "ntp_check.h"		/* the checks, once out of ntp_sample.h */
+#endif
 
 #define CTX_LEN		13
 #define NS		1000000000LL

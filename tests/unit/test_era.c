@@ -25,7 +25,7 @@
 #define ERA_NS		(NTP_ERA_SECONDS * NS)
 #define HALF_S		2147483648LL		/* 2^31 s */
 #define UNIX_ERA1	2085978496LL		/* 2036-02-07T06:28:16Z */
-#define UNIX_2038	2147483648LL		/* 2^31: the 32-bit time_t end */
+#define UNIX_2038	2147483648LL		/* 2^31: 32-bit time_t ends */
 #define UNIX_2106	4294967296LL		/* 2^32 */
 
 /* Local clocks: at and around the era boundaries, and before the build. */

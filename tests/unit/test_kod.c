@@ -607,7 +607,8 @@ START_TEST(test_header_or_empty_is_a_database)
 		ck_assert_int_eq(ntp_kod_save(&db, NOW, &err), 0);
 		ntp_kod_free(&db);
 		slurp(path, back, sizeof(back));
-		ck_assert_ptr_nonnull(strstr(back, "192.0.2.1 1795300000 DENY"));
+		ck_assert_ptr_nonnull(strstr(back,
+		    "192.0.2.1 1795300000 DENY"));
 	}
 }
 END_TEST
