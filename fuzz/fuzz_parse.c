@@ -3,9 +3,9 @@
  * one selector byte, then the value text (up to the first NUL).
  *
  * Invariants: an accepted value is within its bounds and finite; an
- * accepted decimal is made of digits and points only, with a digit; an
- * accepted integer is an optional sign and digits (after whatever blanks
- * strtol skips) and prints back to the same number.
+ * accepted decimal is, after leading blanks, made of digits and points
+ * only, with a digit; an accepted integer is an optional sign and digits
+ * (after whatever blanks strtol skips) and prints back to the same number.
  */
 #include <math.h>
 #include <stdint.h>
@@ -25,11 +25,14 @@ fuzz_decimal(const char *s, double lo, double hi)
 {
 	double v;
 
+	const char *p = s;
+
 	if (ntp_parse_decimal(s, lo, hi, &v) != 0)
 		return;
 	REQUIRE(isfinite(v) && v >= lo && v <= hi);
-	REQUIRE(strspn(s, "0123456789.") == strlen(s));
-	REQUIRE(strpbrk(s, "0123456789") != NULL);
+	p += strspn(p, " \t\n\v\f\r");
+	REQUIRE(strspn(p, "0123456789.") == strlen(p));
+	REQUIRE(strpbrk(p, "0123456789") != NULL);
 	REQUIRE(v == strtod(s, NULL));
 }
 
