@@ -116,25 +116,6 @@ better(const struct ntp_cand *a, const struct ntp_cand *b)
 	return a->delay < b->delay;
 }
 
-static void
-spread(const struct ntp_cand *c, size_t n, struct ntp_selection *out)
-{
-	double lo = 0, hi = 0;
-	size_t i;
-	int first = 1;
-
-	for (i = 0; i < n; i++) {
-		if (c[i].reason != NTP_OK)
-			continue;
-		if (first || c[i].offset < lo)
-			lo = c[i].offset;
-		if (first || c[i].offset > hi)
-			hi = c[i].offset;
-		first = 0;
-	}
-	out->spread = hi - lo;
-}
-
 /* Truechimers: intervals that overlap the intersection.  Returns the peer. */
 static int
 cluster(struct ntp_cand *c, size_t n, struct ntp_selection *out)
@@ -204,7 +185,6 @@ ntp_select(struct ntp_cand *c, size_t n, struct ntp_selection *out)
 	}
 	if (out->usable == 0)
 		return -1;
-	spread(c, n, out);
 	if ((r = find_majority(c, n, out)) < 0)
 		return -1;
 	if (r == 0) {

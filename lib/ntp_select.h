@@ -30,7 +30,6 @@ struct ntp_selection {
 	size_t		survivors;	/* truechimers */
 	size_t		combined;	/* survivors in the combined offset */
 	double		low, high;	/* the intersection, when found */
-	double		spread;		/* max - min usable offset, s */
 	double		offset;		/* the combined offset, s */
 	int64_t		offset_ns;	/* the same, ns */
 };
