@@ -2,7 +2,8 @@
 # The network edge: a host without IPv6 (socket() refused, strace-injected
 # EAFNOSUPPORT), link-local servers over a veth pair, the nonce before the
 # kernel's generator is seeded (getrandom EAGAIN/ENOSYS injected), and
-# transmit stamps identified by the datagram they carry back.
+# transmit stamps identified by the datagram they carry back, oversized
+# datagrams, and a namespace with IPv6 disabled by sysctl.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 ntpt_enter_netns "$@"
@@ -218,4 +219,29 @@ ntpt_assert_match -f 'server 2001:db8::2: socket could not be created: Address f
     "$NTPT_TMP/v6only.err" "ntpdate -b: reason line for the IPv6 server"
 ntpt_assert_match -f 'no server suitable for synchronization found$' \
     "$NTPT_TMP/v6only.err" "ntpdate -b, IPv6 only: the verdict"
+
+# 8. The other kind of host without IPv6: a namespace with it disabled by
+# sysctl (sockets open, no address to send from).  The run goes on, on
+# port 123 as with a socket per request.
+if echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null; then
+	for dev in lo ntpt0; do
+		echo 1 >"/proc/sys/net/ipv6/conf/$dev/disable_ipv6"
+	done
+	"$ND" -q -t 0.3 192.0.2.2 2001:db8::2 >"$NTPT_TMP/nov6q.log" \
+	    2>"$NTPT_TMP/nov6q.err"
+	ntpt_assert_eq "$?" 0 "IPv6 disabled, ntpdate -q: exit status"
+	ntpt_assert_match -f 'step time server 192\.0\.2\.2 offset \+0\.7[45]' \
+	    "$NTPT_TMP/nov6q.log" "IPv6 disabled, ntpdate -q: result"
+	ntpt_assert_match -f 'server 2001:db8::2: request could not be sent: ' \
+	    "$NTPT_TMP/nov6q.err" "IPv6 disabled, ntpdate -q: reason line"
+	trace nov6b -e trace="$calls" -e inject="$calls":retval=0 \
+	    -- "$ND" -b -t 0.3 192.0.2.2 2001:db8::2
+	rc_is nov6b 0
+	ntpt_assert_match -f 'step time server 192\.0\.2\.2 offset \+0\.7[45]' \
+	    "$NTPT_TMP/nov6b.log" "IPv6 disabled, ntpdate -b: result"
+	ntpt_assert_match -f 'clock_settime\(CLOCK_REALTIME, .*INJECTED' \
+	    "$NTPT_TMP/nov6b.trace" "IPv6 disabled, ntpdate -b: stepped"
+else
+	echo "note: cannot disable IPv6 by sysctl here, that case skipped" >&2
+fi
 ntpt_pass
