@@ -69,8 +69,9 @@ md5_f(unsigned int i, uint32_t b, uint32_t c, uint32_t d, unsigned int *g)
 }
 
 static void
-md5_block(struct ntp_md5 *c, const uint8_t *blk)
+md5_block(void *ctx, const uint8_t *blk)
 {
+	struct ntp_md5 *c = ctx;
 	uint32_t x[16], a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
 	uint32_t f, t;
 	unsigned int i, g;
@@ -106,37 +107,15 @@ ntp_md5_init(struct ntp_md5 *c)
 void
 ntp_md5_update(struct ntp_md5 *c, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t k;
-
-	c->len += len;
-	while (len > 0) {
-		k = sizeof(c->buf) - c->n;
-		if (k > len)
-			k = len;
-		memcpy(c->buf + c->n, p, k);
-		c->n += k;
-		p += k;
-		len -= k;
-		if (c->n == sizeof(c->buf)) {
-			md5_block(c, c->buf);
-			c->n = 0;
-		}
-	}
+	ntp_mdbuf_update(&c->b, data, len, md5_block, c);
 }
 
 void
 ntp_md5_final(struct ntp_md5 *c, uint8_t out[NTP_MD5_LEN])
 {
-	uint64_t bits = c->len * 8;
-	uint8_t pad[72];
-	size_t padlen = (c->n < 56 ? 56 : 120) - c->n, i;
+	size_t i;
 
-	memset(pad, 0, sizeof(pad));
-	pad[0] = 0x80;
-	for (i = 0; i < 8; i++)
-		pad[padlen + i] = (uint8_t)(bits >> (8 * i));
-	ntp_md5_update(c, pad, padlen + 8);
+	ntp_mdbuf_pad(&c->b, 0, md5_block, c);
 	for (i = 0; i < 4; i++)
 		le32enc(out + 4 * i, c->h[i]);
 	explicit_bzero(c, sizeof(*c));

@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ntp_mdbuf.h"
+
 #define NTP_MD5_LEN	16
 
 struct ntp_md5 {
 	uint32_t	h[4];
-	uint64_t	len;		/* bytes hashed so far */
-	uint8_t		buf[64];
-	size_t		n;		/* bytes waiting in buf */
+	struct ntp_mdbuf b;		/* blocks and length */
 };
 
 /* Start a digest. */

@@ -40,8 +40,9 @@ sha1_f(unsigned int t, uint32_t b, uint32_t c, uint32_t d, uint32_t *k)
 }
 
 static void
-sha1_block(struct ntp_sha1 *c, const uint8_t *blk)
+sha1_block(void *ctx, const uint8_t *blk)
 {
+	struct ntp_sha1 *c = ctx;
 	uint32_t w[80], a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
 	uint32_t e = c->h[4], f, k, t;
 	unsigned int i;
@@ -81,37 +82,15 @@ ntp_sha1_init(struct ntp_sha1 *c)
 void
 ntp_sha1_update(struct ntp_sha1 *c, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t k;
-
-	c->len += len;
-	while (len > 0) {
-		k = sizeof(c->buf) - c->n;
-		if (k > len)
-			k = len;
-		memcpy(c->buf + c->n, p, k);
-		c->n += k;
-		p += k;
-		len -= k;
-		if (c->n == sizeof(c->buf)) {
-			sha1_block(c, c->buf);
-			c->n = 0;
-		}
-	}
+	ntp_mdbuf_update(&c->b, data, len, sha1_block, c);
 }
 
 void
 ntp_sha1_final(struct ntp_sha1 *c, uint8_t out[NTP_SHA1_LEN])
 {
-	uint64_t bits = c->len * 8;
-	uint8_t pad[72];
-	size_t padlen = (c->n < 56 ? 56 : 120) - c->n, i;
+	size_t i;
 
-	memset(pad, 0, sizeof(pad));
-	pad[0] = 0x80;
-	for (i = 0; i < 8; i++)
-		pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
-	ntp_sha1_update(c, pad, padlen + 8);
+	ntp_mdbuf_pad(&c->b, 1, sha1_block, c);
 	for (i = 0; i < 20; i++)
 		out[i] = (uint8_t)(c->h[i / 4] >> (24 - 8 * (i % 4)));
 	explicit_bzero(c, sizeof(*c));

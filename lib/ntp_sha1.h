@@ -7,13 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ntp_mdbuf.h"
+
 #define NTP_SHA1_LEN	20
 
 struct ntp_sha1 {
 	uint32_t	h[5];
-	uint64_t	len;		/* bytes hashed so far */
-	uint8_t		buf[64];
-	size_t		n;		/* bytes waiting in buf */
+	struct ntp_mdbuf b;		/* blocks and length */
 };
 
 /* Start a digest. */
