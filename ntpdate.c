@@ -962,7 +962,6 @@ on_signal(int sig)
 static void
 splay(const struct out *out, const struct options *o)
 {
-	struct sigaction sa, old_int, old_term;
 	uint64_t r;
 	double d;
 	int sig;
@@ -971,13 +970,7 @@ splay(const struct out *out, const struct options *o)
 	d = ntp_splay_pick(o->splay, r);
 	if (o->debug)
 		printf("splay: waiting %.3f s of at most %g s\n", d, o->splay);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the sleep ends */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	if (ntp_splay_wait(d, &stop_signal) != 0) {
-		sig = (int)stop_signal;
+	if ((sig = ntp_splay_sleep(d, on_signal, &stop_signal)) != 0) {
 		say(out, LOG_NOTICE, "interrupted by %s during --splay; the "
 		    "clock was not changed", sig == SIGINT ? "SIGINT" :
 		    "SIGTERM");
@@ -985,8 +978,6 @@ splay(const struct out *out, const struct options *o)
 		raise(sig);
 		_exit(128 + sig);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 }
 
 /* Each configuration problem, then with -d where each server came from. */

@@ -1045,7 +1045,6 @@ on_signal(int sig)
 static void
 splay(const struct options *o)
 {
-	struct sigaction sa, old_int, old_term;
 	uint64_t r;
 	double d;
 	int sig;
@@ -1055,21 +1054,13 @@ splay(const struct options *o)
 	if (o->debug)
 		msg("debug: splay: waiting %.3f s of at most %g s", d,
 		    o->splay);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the sleep ends */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	if (ntp_splay_wait(d, &stop_signal) != 0) {
-		sig = (int)stop_signal;
+	if ((sig = ntp_splay_sleep(d, on_signal, &stop_signal)) != 0) {
 		msg("interrupted by %s during --splay; the clock was not "
 		    "changed", sig == SIGINT ? "SIGINT" : "SIGTERM");
 		signal(sig, SIG_DFL);
 		raise(sig);
 		_exit(128 + sig);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 }
 
 /* Each configuration problem, then with -d where each server came from. */

@@ -87,3 +87,21 @@ ntp_splay_wait(double delay, volatile sig_atomic_t *stop)
 			return 0;
 	}
 }
+
+int
+ntp_splay_sleep(double delay, void (*handler)(int),
+    volatile sig_atomic_t *stop)
+{
+	struct sigaction sa, old_int, old_term;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;	/* no SA_RESTART: the sleep ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	if (ntp_splay_wait(delay, stop) != 0)
+		return (int)*stop;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return 0;
+}

@@ -30,4 +30,13 @@ int	ntp_splay_random(uint64_t *out);
  */
 int	ntp_splay_wait(double delay, volatile sig_atomic_t *stop);
 
+/*
+ * ntp_splay_wait with SIGINT and SIGTERM routed to handler (which must
+ * set *stop), installed without SA_RESTART and restored once waited.
+ * Returns 0 once waited, or the signal that ended the wait (its handler
+ * is then left in place: the caller ends the program by that signal).
+ */
+int	ntp_splay_sleep(double delay, void (*handler)(int),
+	    volatile sig_atomic_t *stop);
+
 #endif /* NTPC_SPLAY_H */
