@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ntp_resolve.h"
 #include "ntp_reason.h"
@@ -241,17 +240,15 @@ START_TEST(test_scopes_are_distinct)
 END_TEST
 
 /* 50 000 distinct literals and each again: every duplicate merged, order
- * kept, and in near-linear time (the old pairwise check took 7 s of CPU
- * for this; a generous bound, far above the hash set's milliseconds). */
-START_TEST(test_many_duplicates_fast)
+ * kept.  How fast (the old pairwise check took 7 s of CPU for this) is
+ * the benchmark's scale50k scenario, not a timed test. */
+START_TEST(test_many_duplicates_merged)
 {
 	enum { N = 50000 };
 	static char text[2 * N][24];
 	static const char *names[2 * N];
 	struct ntp_server *srv = NULL;
-	struct timespec a, b;
 	size_t n = 0, i;
-	double cpu;
 
 	for (i = 0; i < 2 * N; i++) {
 		snprintf(text[i], sizeof(text[i]), i % 2 ? "::ffff:127.%zu.%zu.%zu"
@@ -259,15 +256,11 @@ START_TEST(test_many_duplicates_fast)
 		    ((i / 2) / 256) % 256, (i / 2) % 256);
 		names[i] = text[i];
 	}
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
 	ck_assert_int_eq(ntp_resolve(names, 2 * N, AF_UNSPEC, WAIT, &srv, &n),
 	    0);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
 	ck_assert_uint_eq(n, N);
 	for (i = 0; i < N; i++)
 		ck_assert_ptr_eq(srv[i].host, names[2 * i]);
-	cpu = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
-	ck_assert_msg(cpu < 2.0, "50 000 names took %.3f s of CPU", cpu);
 	ntp_servers_free(srv, n);
 }
 END_TEST
@@ -298,7 +291,7 @@ resolve_suite(void)
 	tcase_add_test(tc, test_duplicates_kept_once);
 	tcase_add_test(tc, test_mapped_is_duplicate);
 	tcase_add_test(tc, test_scopes_are_distinct);
-	tcase_add_test(tc, test_many_duplicates_fast);
+	tcase_add_test(tc, test_many_duplicates_merged);
 	tcase_add_test(tc, test_no_names);
 	suite_add_tcase(s, tc);
 	return s;
