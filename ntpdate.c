@@ -741,9 +741,10 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 	 * rehearsal of one) follows the sampling policy. */
 	qo->samples = o->samples > 0 ? o->samples : o->query ? 1 : 0;
 	qo->port = (o->unpriv || o->query || o->debug) ? 0 : NTP_PORT;
-	if (o->keyid >= 0)
+	if (o->keyid >= 0) {
 		qo->auth = &o->auth.ops;
-	else
+		qo->t1_bias = o->authdelay;	/* -e, as classic */
+	} else
 		qo->auth = o->nts_auth;	/* --nts, or NULL */
 }
 
@@ -825,8 +826,6 @@ run(const struct out *out, const struct options *o, struct ntp_server *srv,
 	setup_query(o, &qo);
 	if (ntp_query(srv, n, &qo, ntp_net_system(), &reason) != 0)
 		return start_failed(out, reason);
-	if (o->keyid >= 0)
-		ntp_mac_authdelay(srv, n, o->authdelay);
 	chosen = ntp_choose(srv, n, &sel);
 	json_keep(out, chosen, &sel);
 	report_kisses(out, srv, n);

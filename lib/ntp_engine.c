@@ -330,9 +330,9 @@ authentic_reply(struct run *r, size_t i, const struct ntp_pkt *p,
 	s->last_t1 = r->q[i].t1;
 	r->answered = 1;
 	why = ntp_check_reply(p, r->q[i].nonce, &r->o->limits);
-	if (why == 0)
-		why = ntp_sample_make(p, &r->q[i].t1, t4,
-		    r->o->local_precision, &smp);
+	if (why == 0)	/* t1_bias: ntpdate -e */
+		why = ntp_sample_make_biased(p, &r->q[i].t1, t4,
+		    r->o->local_precision, r->o->t1_bias, &smp);
 	if (why == 0 && (why = ntp_check_sample(&smp, &r->o->limits)) != 0)
 		s->rootdist_refused = smp.rootdist;
 	if (why == 0) {

@@ -74,6 +74,7 @@ struct ntp_query_opts {
 	int		port;		/* local port: 0 ephemeral, or 123 */
 	int		first_usable;	/* stop at the first usable sample */
 	int		local_precision; /* log2 s */
+	double		t1_bias;	/* s added to T1 (ntpdate -e), >= 0 */
 	struct ntp_limits limits;
 	const struct ntp_auth_ops *auth; /* NULL: unauthenticated */
 };

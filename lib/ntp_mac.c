@@ -4,7 +4,6 @@
  * then the packet, AES-128-CMAC (RFC 8573) keys the CMAC.  A reply is
  * believed only when its MAC is ours and verifies.
  */
-#include <math.h>
 #include <string.h>
 
 #include "ntp_aes.h"
@@ -169,22 +168,4 @@ ntp_mac_auth_init(struct ntp_mac_auth *a, const struct ntp_key *k)
 	a->ops.sign = auth_sign;
 	a->ops.verify = auth_verify;
 	a->ops.ctx = a;
-}
-
-void
-ntp_mac_authdelay(struct ntp_server *srv, size_t n, double delay)
-{
-	struct ntp_sample *s;
-	size_t i, j;
-
-	if (!(delay > 0) || !isfinite(delay))
-		return;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < srv[i].nsamples; j++) {
-			s = &srv[i].samples[j];
-			s->offset -= delay / 2;
-			s->offset_ns -= (int64_t)llround(delay / 2 * 1e9);
-			s->delay -= delay;
-		}
-	}
 }

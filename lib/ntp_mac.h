@@ -73,11 +73,4 @@ void	ntp_key_wipe(struct ntp_key *k);
 /* Set up a's ops (sign and verify every server with k; k is copied). */
 void	ntp_mac_auth_init(struct ntp_mac_auth *a, const struct ntp_key *k);
 
-/*
- * Classic ntpdate's -e: the time authentication takes, added to T1
- * (the request leaves later than its stamp).  Shifts every sample of
- * the n servers: offset by -delay/2, round-trip delay by -delay.
- */
-void	ntp_mac_authdelay(struct ntp_server *srv, size_t n, double delay);
-
 #endif /* NTPC_MAC_H */

@@ -95,6 +95,14 @@ int
 ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
     const struct timespec *t4, int local_precision, struct ntp_sample *s)
 {
+	return ntp_sample_make_biased(p, t1, t4, local_precision, 0, s);
+}
+
+int
+ntp_sample_make_biased(const struct ntp_pkt *p, const struct timespec *t1,
+    const struct timespec *t4, int local_precision, double t1_bias,
+    struct ntp_sample *s)
+{
 	int64_t offset_fx, delay_fx;
 	double prec;
 
@@ -113,6 +121,11 @@ ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
 	/* A tiny negative delay is clock granularity; more is a lie. */
 	if (s->delay < -prec - 1e-6 || s->delay > NTP_MAXDELAY)
 		return NTP_R_DELAY;
+	if (t1_bias > 0 && t1_bias < 1) {
+		/* 2^32 fractions of a second; half of it off the offset. */
+		offset_fx -= (int64_t)llround(ldexp(t1_bias, 31));
+		s->delay -= t1_bias;
+	}
 	if (s->delay < 0)
 		s->delay = 0;
 	if (ntp_offset_resolve(offset_fx, t4, &s->offset_ns) != 0)

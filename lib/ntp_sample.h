@@ -73,4 +73,15 @@ int	ntp_sample_make(const struct ntp_pkt *p, const struct timespec *t1,
 	    const struct timespec *t4, int local_precision,
 	    struct ntp_sample *s);
 
+/*
+ * ntp_sample_make() with classic ntpdate's authdelay (-e): T1 taken as
+ * t1_bias seconds later (0 <= t1_bias < 1), so the offset is smaller by
+ * t1_bias/2 and the delay by t1_bias, down to 0 -- classic goes on with
+ * a negative delay once -e exceeds the round trip.  The delay is judged
+ * on the real T1 first; s->t1 is the real T1.
+ */
+int	ntp_sample_make_biased(const struct ntp_pkt *p,
+	    const struct timespec *t1, const struct timespec *t4,
+	    int local_precision, double t1_bias, struct ntp_sample *s);
+
 #endif /* NTPC_SAMPLE_H */

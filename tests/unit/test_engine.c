@@ -1141,6 +1141,41 @@ START_TEST(test_coarse_precision_one_round_trip)
 }
 END_TEST
 
+/*
+ * ntpdate -e: t1_bias is added to T1 before the sample is made, as
+ * classic adds its authdelay: the offset is smaller by bias/2 and the
+ * delay by the bias -- and the stopping rule judges that delay: 3 ms
+ * with a 2.5 ms bias is a 0.5 ms LAN round trip, one request; with no
+ * bias, the policy's four.
+ */
+START_TEST(test_t1_bias_enters_sample_and_stopping_rule)
+{
+	struct fake f;
+	struct ntp_server srv[NSRV];
+	struct ntp_query_opts o;
+	const struct ntp_sample *b;
+
+	fake_init(&f);
+	fake_add(&f, "127.0.0.1", 7 * MS, 3 * MS);
+	servers_of(&f, srv);
+	fast_opts(&o);
+	o.t1_bias = 0.0025;
+	run_ok(&f, srv, &o);
+	ck_assert_int_eq(srv[0].nsent, 1);
+	b = ntp_server_best(&srv[0]);
+	assert_sample(b, 7 * MS - 1250 * US, 500 * US);
+	ck_assert_uint_eq(b->t1, ntp_of_ns(f.req[0].t1_ns));
+
+	fake_init(&f);
+	fake_add(&f, "127.0.0.1", 7 * MS, 3 * MS);
+	servers_of(&f, srv);
+	fast_opts(&o);
+	run_ok(&f, srv, &o);
+	ck_assert_int_eq(srv[0].nsent, 4);
+	assert_sample(ntp_server_best(&srv[0]), 7 * MS, 3 * MS);
+}
+END_TEST
+
 /* A path that loses the first five requests: patience gets the sixth. */
 START_TEST(test_patience_lossy_path)
 {
@@ -1970,6 +2005,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_falseticker_does_not_stop_resampling);
 	tcase_add_test(tc, test_lan_truechimer_stops_resampling);
 	tcase_add_loop_test(tc, test_coarse_precision_one_round_trip, 0, 3);
+	tcase_add_test(tc, test_t1_bias_enters_sample_and_stopping_rule);
 	tcase_add_test(tc, test_patience_lossy_path);
 	tcase_add_test(tc, test_patience_ends_when_one_answers);
 	tcase_add_test(tc, test_query_once_silent);

@@ -167,6 +167,45 @@ START_TEST(test_sample_make_fields)
 }
 END_TEST
 
+/* ntpdate -e: T1 taken as bias s later.  The +0.25 s, 0.125 s vector. */
+struct bias_vec {
+	double		bias;
+	int64_t		offset_ns;
+	double		delay;
+	const char	*what;
+};
+
+static const struct bias_vec bias_vecs[] = {
+	{ 0, 250000000, 0.125, "no bias" },
+	{ 0.025, 237500000, 0.1, "bias under the round trip" },
+	{ 0.125, 187500000, 0, "bias equal to the round trip" },
+	{ 0.5, 0, 0, "bias over the round trip: delay 0, not negative" },
+	{ 1.0, 250000000, 0.125, "a second or more: ignored" },
+	{ -0.1, 250000000, 0.125, "negative: ignored" },
+};
+#define N_BIAS_VECS	((int)(sizeof(bias_vecs) / sizeof(bias_vecs[0])))
+
+START_TEST(test_sample_make_biased)
+{
+	const struct bias_vec *v = &bias_vecs[_i];
+	struct timespec t1 = mkts(UNIX_2026, 0);
+	struct timespec t4 = mkts(UNIX_2026, 132812500);
+	struct ntp_pkt p;
+	struct ntp_sample s;
+
+	reply_times(&p, NTP_2026 + 0x50000000, NTP_2026 + 0x52000000);
+	ck_assert_int_eq(ntp_sample_make_biased(&p, &t1, &t4, -23, v->bias,
+	    &s), 0);
+	ck_assert_msg(s.offset_ns == v->offset_ns, "%s: offset %lld ns",
+	    v->what, (long long)s.offset_ns);
+	ck_assert_msg(fabs(s.delay - v->delay) < 1e-12, "%s: delay %.9f",
+	    v->what, s.delay);
+	ck_assert_uint_eq(s.t1, NTP_2026);	/* the real T1 */
+	ck_assert_double_eq_tol(s.error, s.delay / 2 + 1.0728836059570312e-06,
+	    1e-15);
+}
+END_TEST
+
 /*
  * chronyd with "local stratum 10" sends root delay and dispersion 0: the
  * root distance is still at least MINDISP / 2.  delta = 2^-8 s,
@@ -338,6 +377,7 @@ sample_suite(void)
 	tcase_add_loop_test(math, test_offset_delay_vectors, 0, N_OD_VECS);
 	tcase_add_test(math, test_offset_delay_overflow);
 	tcase_add_test(math, test_sample_make_fields);
+	tcase_add_loop_test(math, test_sample_make_biased, 0, N_BIAS_VECS);
 	tcase_add_test(math, test_rootdist_zero_root_is_mindisp_half);
 	tcase_add_test(math, test_rootdist_zero_delay);
 	tcase_add_loop_test(math, test_era_offset_resolved, 0, N_ERA_VECS);
