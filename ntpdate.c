@@ -979,25 +979,14 @@ splay(const struct out *out, const struct options *o)
 	}
 }
 
-/* Each configuration problem, then with -d where each server came from. */
+/* A --config line: problems as warnings, -d's origins on stdout. */
 static void
-report_config(const struct out *out, const struct options *o,
-    const struct ntp_conf *c)
+config_line(const void *ctx, enum ntp_conf_line kind, const char *line)
 {
-	char buf[1024];
-	size_t i;
-
-	for (i = 0; i < c->ndiag; i++) {
-		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
-		note(out, LOG_WARNING, "%s", buf);
-	}
-	if (c->ndropped > 0)
-		note(out, LOG_WARNING, "%zu more configuration problems",
-		    c->ndropped);
-	for (i = 0; o->debug && i < c->n; i++)
-		printf("server %s from %s:%u%s\n", c->srv[i].host,
-		    c->srv[i].file, c->srv[i].line, c->srv[i].pool ?
-		    " (pool: all its addresses)" : "");
+	if (kind == NTP_CONF_PROBLEM)
+		note(ctx, LOG_WARNING, "%s", line);
+	else
+		printf("%s\n", line);
 }
 
 /* --config: the servers of FILE, or of the system's first NTP config. */
@@ -1005,24 +994,16 @@ static int
 load_config(const struct out *out, const struct options *o,
     struct ntp_conf *c)
 {
-	int r;
+	int r = ntp_conf_load(c, o->config, getenv("NTPC_CONF_ROOT"));
 
-	if (o->config != NULL) {
-		ntp_conf_init(c, NULL);
-		r = ntp_conf_read(c, ntp_conf_kind_of(o->config), o->config);
-	} else {
-		ntp_conf_init(c, getenv("NTPC_CONF_ROOT"));
-		r = ntp_conf_search(c);
-	}
-	report_config(out, o, c);
+	ntp_conf_report(c, o->debug, config_line, out);
 	if (r < 0) {
 		say(out, LOG_ERR, "%s", ntp_strerror(NTP_R_NOMEM));
 		return -1;
 	}
 	if (c->n == 0 && o->nhosts == 0) {
-		say(out, LOG_ERR, "--config: no server in %s", o->config ?
-		    o->config : "the system's NTP configuration (ntp.conf, "
-		    "chrony.conf, ntpd.conf, step-tickers, default/ntpdate)");
+		say(out, LOG_ERR, "--config: no server in %s",
+		    ntp_conf_where(o->config));
 		return -1;
 	}
 	return 0;

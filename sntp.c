@@ -1063,23 +1063,12 @@ splay(const struct options *o)
 	}
 }
 
-/* Each configuration problem, then with -d where each server came from. */
+/* A --config line: problems as they are, -d's origins as debug lines. */
 static void
-report_config(const struct options *o, const struct ntp_conf *c)
+config_line(const void *ctx, enum ntp_conf_line kind, const char *line)
 {
-	char buf[1024];
-	size_t i;
-
-	for (i = 0; i < c->ndiag; i++) {
-		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
-		msg("%s", buf);
-	}
-	if (c->ndropped > 0)
-		msg("%zu more configuration problems", c->ndropped);
-	for (i = 0; o->debug && i < c->n; i++)
-		msg("debug: server %s from %s:%u%s", c->srv[i].host,
-		    c->srv[i].file, c->srv[i].line, c->srv[i].pool ?
-		    " (pool: all its addresses)" : "");
+	(void)ctx;
+	msg("%s%s", kind == NTP_CONF_ORIGIN ? "debug: " : "", line);
 }
 
 /*
@@ -1091,16 +1080,9 @@ load_config(struct options *o, struct ntp_conf *c)
 {
 	const char **h;
 	size_t i;
-	int r;
+	int r = ntp_conf_load(c, o->config, getenv("NTPC_CONF_ROOT"));
 
-	if (o->config != NULL) {
-		ntp_conf_init(c, NULL);
-		r = ntp_conf_read(c, ntp_conf_kind_of(o->config), o->config);
-	} else {
-		ntp_conf_init(c, getenv("NTPC_CONF_ROOT"));
-		r = ntp_conf_search(c);
-	}
-	report_config(o, c);
+	ntp_conf_report(c, o->debug, config_line, NULL);
 	if (r < 0 || (h = reallocarray(o->hosts, o->nhosts + c->n + 1,
 	    sizeof(*h))) == NULL) {
 		msg("%s", ntp_strerror(NTP_R_NOMEM));
@@ -1110,9 +1092,7 @@ load_config(struct options *o, struct ntp_conf *c)
 	for (i = 0; i < c->n; i++)
 		o->hosts[o->nhosts++] = c->srv[i].host;
 	if (o->nhosts == 0) {
-		msg("--config: no server in %s", o->config ? o->config :
-		    "the system's NTP configuration (ntp.conf, chrony.conf, "
-		    "ntpd.conf, step-tickers, default/ntpdate)");
+		msg("--config: no server in %s", ntp_conf_where(o->config));
 		return -1;
 	}
 	return 0;

@@ -742,3 +742,47 @@ ntp_conf_diag_str(const struct ntp_conf_diag *d, char *buf, size_t len)
 	    ntp_conf_strerror(d->err), d->sys_errno != 0 ? ": " : "",
 	    d->sys_errno != 0 ? strerror(d->sys_errno) : "");
 }
+
+int
+ntp_conf_load(struct ntp_conf *c, const char *file, const char *root)
+{
+	if (file != NULL) {
+		ntp_conf_init(c, NULL);
+		return ntp_conf_read(c, ntp_conf_kind_of(file), file);
+	}
+	ntp_conf_init(c, root);
+	return ntp_conf_search(c);
+}
+
+const char *
+ntp_conf_where(const char *file)
+{
+	return file != NULL ? file : "the system's NTP configuration "
+	    "(ntp.conf, chrony.conf, ntpd.conf, step-tickers, "
+	    "default/ntpdate)";
+}
+
+void
+ntp_conf_report(const struct ntp_conf *c, int origins,
+    void (*emit)(const void *ctx, enum ntp_conf_line kind, const char *line),
+    const void *ctx)
+{
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < c->ndiag; i++) {
+		ntp_conf_diag_str(&c->diag[i], buf, sizeof(buf));
+		emit(ctx, NTP_CONF_PROBLEM, buf);
+	}
+	if (c->ndropped > 0) {
+		snprintf(buf, sizeof(buf), "%zu more configuration problems",
+		    c->ndropped);
+		emit(ctx, NTP_CONF_PROBLEM, buf);
+	}
+	for (i = 0; origins && i < c->n; i++) {
+		snprintf(buf, sizeof(buf), "server %s from %s:%u%s",
+		    c->srv[i].host, c->srv[i].file, c->srv[i].line,
+		    c->srv[i].pool ? " (pool: all its addresses)" : "");
+		emit(ctx, NTP_CONF_ORIGIN, buf);
+	}
+}

@@ -133,6 +133,31 @@ const char *ntp_conf_strerror(int err);
 int	ntp_conf_diag_str(const struct ntp_conf_diag *d, char *buf,
 	    size_t len);
 
+/*
+ * --config[=FILE]: start c and read file in the syntax its name says,
+ * or, for a NULL file, run the system's search with root (may be NULL)
+ * before every absolute path.  Returns as ntp_conf_read/_search.
+ */
+int	ntp_conf_load(struct ntp_conf *c, const char *file, const char *root);
+
+/* What --config read, for "no server in ...": file, or the search. */
+const char *ntp_conf_where(const char *file);
+
+/* The kinds of line ntp_conf_report() hands out. */
+enum ntp_conf_line {
+	NTP_CONF_PROBLEM,	/* a diagnostic, or how many were dropped */
+	NTP_CONF_ORIGIN		/* "server H from FILE:LINE[ (pool...)]" */
+};
+
+/*
+ * Each diagnostic of c, then, when origins is set, where each server
+ * came from: one line at a time to emit(ctx, kind, line).
+ */
+void	ntp_conf_report(const struct ntp_conf *c, int origins,
+	    void (*emit)(const void *ctx, enum ntp_conf_line kind,
+	    const char *line),
+	    const void *ctx);
+
 /* Free everything held by c. */
 void	ntp_conf_free(struct ntp_conf *c);
 

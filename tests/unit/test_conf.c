@@ -622,6 +622,65 @@ START_TEST(test_search_nothing_and_broken_file_named)
 }
 END_TEST
 
+/* ntp_conf_report's lines, kept for the test to read. */
+struct lines {
+	char	text[8][600];
+	int	kind[8];
+	int	n;
+};
+
+static void
+keep_line(const void *ctx, enum ntp_conf_line kind, const char *line)
+{
+	struct lines *l = (struct lines *)(uintptr_t)ctx;
+
+	ck_assert_int_lt(l->n, 8);
+	snprintf(l->text[l->n], sizeof(l->text[0]), "%s", line);
+	l->kind[l->n++] = kind;
+}
+
+/*
+ * --config=FILE reads FILE in the syntax its name says, without the
+ * root; --config searches under the root.  The report: problems first,
+ * then, when asked, each server's origin.
+ */
+START_TEST(test_load_and_report)
+{
+	struct ntp_conf c;
+	struct lines l;
+	char path[512], want[600];
+
+	mkdir_tmp();
+	mkdirs("etc");
+	put("etc/chrony.conf", "pool pool.example iburst\nbogus\n"
+	    "server b.example\nserver a\x01\n");
+	snprintf(path, sizeof(path), "%s/etc/chrony.conf", dir);
+	ck_assert_int_eq(ntp_conf_load(&c, path, "/nonexistent"), 2);
+	memset(&l, 0, sizeof(l));
+	ntp_conf_report(&c, 1, keep_line, &l);
+	ck_assert_int_eq(l.n, 3);
+	ck_assert_int_eq(l.kind[0], NTP_CONF_PROBLEM);
+	ck_assert_ptr_nonnull(strstr(l.text[0], "chrony.conf:4: "));
+	snprintf(want, sizeof(want), "server pool.example from %s:1 (pool: "
+	    "all its addresses)", path);
+	ck_assert_int_eq(l.kind[1], NTP_CONF_ORIGIN);
+	ck_assert_str_eq(l.text[1], want);
+	snprintf(want, sizeof(want), "server b.example from %s:3", path);
+	ck_assert_str_eq(l.text[2], want);
+	memset(&l, 0, sizeof(l));
+	ntp_conf_report(&c, 0, keep_line, &l);
+	ck_assert_int_eq(l.n, 1);
+	ntp_conf_free(&c);
+
+	ck_assert_int_eq(ntp_conf_load(&c, NULL, dir), 2);
+	ck_assert_str_eq(c.source, path);
+	ntp_conf_free(&c);
+	ck_assert_str_eq(ntp_conf_where("/x.conf"), "/x.conf");
+	ck_assert_ptr_nonnull(strstr(ntp_conf_where(NULL), "chrony.conf"));
+	rm_tmp();
+}
+END_TEST
+
 static unsigned
 test_seed(void)
 {
@@ -712,6 +771,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_search_relative_include_under_root);
 	tcase_add_test(tc, test_search_falls_through_to_default_file);
 	tcase_add_test(tc, test_search_nothing_and_broken_file_named);
+	tcase_add_test(tc, test_load_and_report);
 	tcase_add_test(tc, test_random_text_keeps_invariants);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
