@@ -262,7 +262,8 @@ parse_value(struct options *o, int c, const char *arg)
 {
 	switch (c) {
 	case 'a':
-		o->keyid = (long)number("authentication", arg, 1, 65535, 1);
+		o->keyid = (long)number("authentication", arg, 1, 4294967295.0,
+		    1);
 		break;
 	case 'g':
 		o->gap = number("gap", arg, 0, 60000, 0) / 1000;
@@ -671,7 +672,7 @@ kod_code(const struct ntp_server *s)
 	return NULL;
 }
 
-/* Record new kisses; a failure is one warning, never the exit status. */
+/* Record new kisses; a failure to write is a warning and exit status 1. */
 static void
 kod_record(struct run *r)
 {
@@ -908,9 +909,9 @@ query(struct run *r)
 	r->chosen = ntp_choose(r->srv, r->n, &r->sel);
 	for (i = 0; r->o->debug && i < r->n; i++)
 		debug_server(r, i);
-	if (!r->o->json) {
-		print_lines(r);
+	if (!r->o->json) {	/* the result last, as classic's: tail -1 */
 		classic_failures(r);
+		print_lines(r);
 	}
 	report_reasons(r);
 	report_disagreement(r);

@@ -51,6 +51,8 @@ bgpair unsync sntp "${K[@]}" -t 1 127.0.0.3
 bgpair rate sntp "${K[@]}" -t 1 127.0.0.4
 bgpair s16 sntp "${K[@]}" -t 1 127.0.0.5
 bgpair deny sntp "${K[@]}" -t 1 127.0.0.7
+# A kiss before the result: the result line stays last (tail -1).
+bgpair deny_good sntp "${K[@]}" -t 1 127.0.0.7 127.0.0.8
 # Every other option, alone and in the common combinations.
 bgpair o4 sntp "${K[@]}" -4 127.0.0.13
 bgpair o6 sntp "${K[@]}" -6 ::1
@@ -102,6 +104,7 @@ same unsync rc-honest
 same rate rc-honest
 same s16 unsync-refused rc-honest
 same deny rc-honest
+same deny_good
 same step
 same slew
 same step_silent ucst-race

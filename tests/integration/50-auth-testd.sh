@@ -14,12 +14,13 @@ ntpt_enter_netns "$@"
 . "$(dirname "$0")/../sntp.sh"
 
 K=$NTPT_TMP/ntp.keys
-printf '# test keys\n1 MD5 secret-md5\n2 SHA1 %s\n' \
+printf '# test keys\n1 MD5 secret-md5\n2 SHA1 %s\n4000000000 MD5 big-id\n' \
     0123456789abcdef0123456789abcdef01234567 >"$K"
 chmod 600 "$K"
 
 ntpt_start_testd 127.0.0.1 127.0.0.2,mac=16,keyid=1 \
-    127.0.0.3,mac=16,keyid=7 127.0.0.4,nak 127.0.0.5,mac=20,keyid=2
+    127.0.0.3,mac=16,keyid=7 127.0.0.4,nak 127.0.0.5,mac=20,keyid=2 \
+    127.0.0.6,mac=16,keyid=4000000000
 
 # Without -a every one of them is usable (the MAC is not looked at).
 nd plain -q 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5
@@ -75,6 +76,17 @@ ntpt_assert_match '"address":"127\.0\.0\.4".*"reason":"auth_crypto_nak",.*"authe
     "$(out s_json)" "sntp -j: crypto-NAK"
 ntpt_assert_match '^\{"result":false,.*"authenticated":false' \
     "$(out s_json)" "sntp -j: result"
+# A key id above 65535 (chrony's and NTPsec's go to 2^32 - 1; classic
+# sntp takes them too): sent, and the forged reply under that id refused
+# for its MAC, not for the id -- by both programs.
+sn_fg s_bigid -t 1 -a 4000000000 -k "$K" 127.0.0.6
+rc_is s_bigid 1
+ntpt_assert_match '^sntp: server 127\.0\.0\.6: reply MAC does not verify' \
+    "$(err s_bigid)" "sntp -a 4000000000: reason"
+nd bigid -q -t 0.5 -a 4000000000 -k "$K" 127.0.0.6
+nd_wait
+check bigid 127.0.0.6 4000000000 'reply MAC does not verify \(wrong key\?\)'
+
 # Without -a the JSON has no "authenticated" key at all.
 sn_fg s_plain -j -t 1 127.0.0.1
 rc_is s_plain 0
