@@ -241,8 +241,8 @@ parse_long_opt(struct options *o, int c, const char *arg)
 	case OPT_SPLAY:
 		if (ntp_parse_decimal(arg, 0, NTP_SPLAY_MAX, &o->splay) == 0)
 			return 0;
-		fprintf(stderr, "ntpdate: --splay: seconds must be 0 to %.0f: "
-		    "%s\n", NTP_SPLAY_MAX, arg);
+		fprintf(stderr, "%s: --splay: seconds must be 0 to %.0f: %s\n",
+		    o->progname, NTP_SPLAY_MAX, arg);
 		return -1;
 	default:	/* OPT_JSON */
 		o->json = 1;
@@ -326,17 +326,18 @@ parse_args(struct options *o, int argc, char **argv)
 	if (bad)
 		usage(o->progname);
 	if (o->nts_ca != NULL && !o->nts) {
-		fprintf(stderr, "ntpdate: --nts-ca needs --nts\n");
+		fprintf(stderr, "%s: --nts-ca needs --nts\n", o->progname);
 		exit(2);
 	}
 	if (o->nts && o->keyid >= 0) {
-		fprintf(stderr, "ntpdate: --nts and -a cannot be used together\n");
+		fprintf(stderr, "%s: --nts and -a cannot be used together\n",
+		    o->progname);
 		exit(2);
 	}
 #ifndef NTPC_NTS
 	if (o->nts) {
-		fprintf(stderr, "ntpdate: --nts: not built with NTS support "
-		    "(build with make NTS=1)\n");
+		fprintf(stderr, "%s: --nts: not built with NTS support (build "
+		    "with make NTS=1)\n", o->progname);
 		exit(2);
 	}
 #endif

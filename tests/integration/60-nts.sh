@@ -21,6 +21,7 @@ if "$ND" --nts 127.0.0.1 2>&1 | grep -q 'not built with NTS'; then
 	nd_wait
 	sn_wait
 	rc_is plain 2
+	sed -i "s|^$ND: |ntpdate: |" "$NTPT_TMP/plain.err"	# as invoked
 	ntpt_assert_eq "$(cat "$NTPT_TMP/plain.err")" "ntpdate: --nts: not \
 built with NTS support (build with make NTS=1)" "plain: message"
 	rc_is plainsn 64
