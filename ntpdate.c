@@ -750,8 +750,9 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 }
 
 /*
- * -a: the key from the key file, or classic's messages and exit 1.  A
- * file that is there but refused says why before classic's line.
+ * -a: the key from the key file, or classic's messages and exit 1: a
+ * key id not in the file, or a file refused (our reason, then classic's
+ * "no key file" line).
  */
 static int
 load_key(const struct out *out, struct options *o)
@@ -769,10 +770,11 @@ load_key(const struct out *out, struct options *o)
 		say(out, LOG_ERR, "authentication key %ld unknown", o->keyid);
 		return 1;
 	}
+	/* Classic ends every refused file so (a bad line too, after its
+	 * "authreadkeys: rejecting file"); ours says why first. */
 	say(out, LOG_ERR, "%s", ntp_keys_describe(o->keyfile, &e, why,
 	    sizeof(why)));
-	if (e.code == NTP_KEYS_OPEN)
-		say(out, LOG_ERR, "no key file <%s>, exiting", o->keyfile);
+	say(out, LOG_ERR, "no key file <%s>, exiting", o->keyfile);
 	return 1;
 }
 

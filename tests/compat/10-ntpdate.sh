@@ -55,6 +55,11 @@ bgpair op2 ntpdate -p 2 -q 127.0.0.1 127.0.0.8
 bgpair ot1 ntpdate -t 1 -q 127.0.0.1
 bgpair ou ntpdate -u -q 127.0.0.1
 bgpair oa ntpdate -a 1 -q 127.0.0.1
+# A key file with a bad line: classic rejects the file, as ours does.
+printf '1 MD5 good\n2 SHA1 0123456789abcdefXX23456789abcdef01234567\n' \
+    >"$NTPT_TMP/bad.keys"
+chmod 600 "$NTPT_TMP/bad.keys"
+bgpair oa_badline ntpdate -a 1 -k "$NTPT_TMP/bad.keys" -q 127.0.0.1
 # -q: a line per server that answered, the final line; one request each.
 bgpair q1 ntpdate -q 127.0.0.1
 bgpair q_silent ntpdate -q 127.0.0.1 127.0.0.10
@@ -116,6 +121,7 @@ same op2
 same ot1
 same ou
 same oa auth
+same oa_badline auth-badline
 same q1
 same q_silent
 same q_unsync

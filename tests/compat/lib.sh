@@ -236,6 +236,16 @@ compat_exception() {
 		ntpt_assert_eq "$(cat "$t.o.rc")/$(cat "$t.c.rc")" 1/1 \
 		    "$n: exit statuses"
 		cp "$t.c.nerr" "$t.o.nerr" ;;
+	auth-badline)
+		# -a, a key file with a bad line: both reject the file, say
+		# why (classic "authreadkeys: passwd has bad char for key 2"
+		# and "rejecting file", ours "key file F, line 2: ..."), end
+		# with classic's "no key file <F>, exiting" and exit 1.
+		compat_expect "$n" err "no key file <$NTPT_TMP/bad.keys>, exiting\$"
+		compat_expect "$n" err "key file $NTPT_TMP/bad.keys, line 2: "
+		ntpt_assert_eq "$(cat "$t.o.rc")/$(cat "$t.c.rc")" 1/1 \
+		    "$n: exit statuses"
+		cp "$t.c.nerr" "$t.o.nerr" ;;
 	slew-amount)
 		# ntpdate slewing: classic asks adjtime() for 62.5 ms more
 		# than the offset it prints (measured with 4.2.8p18: 0.25 s
