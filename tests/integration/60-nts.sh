@@ -81,12 +81,13 @@ cert old ca -1 "DNS:old.test,IP:127.0.0.2"
 cert neg ca 30 "IP:127.0.0.4"
 cert nak ca 30 "IP:127.0.0.5"
 cert fwd ca 30 "IP:127.0.0.6"
+cert v6 ca 30 "DNS:ntp6.test,IP:::1"
 cert fake ca 30 "IP:127.0.0.10,IP:127.0.0.11,IP:127.0.0.12,IP:127.0.0.13,\
 IP:127.0.0.16"
 
 # Names for the certificates, in this test's own mount namespace.
-printf '127.0.0.1 ntp.test\n127.0.0.1 other.test\n127.0.0.2 old.test\n' \
-    >"$NTPT_TMP/hosts"
+printf '127.0.0.1 ntp.test\n127.0.0.1 other.test\n127.0.0.2 old.test\n%s\n' \
+    '::1 ntp6.test' >"$NTPT_TMP/hosts"
 mount --bind "$NTPT_TMP/hosts" /etc/hosts ||
     ntpt_fail "cannot bind-mount /etc/hosts"
 
@@ -111,6 +112,8 @@ nts_chronyd good 127.0.0.1 good
 nts_chronyd old 127.0.0.2 old
 nts_chronyd c2019 127.0.0.14 c2019
 nts_chronyd future 127.0.0.15 future
+# IPv6: NTS-KE and NTP on ::1 (its IPv4 sockets kept off the others').
+nts_chronyd v6 ::1 v6 "bindaddress 127.0.0.20"
 # NTS-KE on .4 sends clients to the NTP server .5, port 1123 (chronyd
 # names its own port when it is not 123); .5 has keys of its own, so it
 # cannot open .4's cookies and answers NTSN.
@@ -201,6 +204,14 @@ result byname adjust 127.0.0.1 0
 ntpt_assert_near "$(q_offset byname 127.0.0.1)" 0 0.001 "byname: offset"
 result byaddr adjust 127.0.0.1 0
 result withport adjust 127.0.0.1 0
+# IPv6: by address, as [addr]:port, by name (AAAA only).
+nd v6addr -q "${CA[@]}" ::1
+nd v6port -q "${CA[@]}" '[::1]:4460'
+nd v6name -q "${CA[@]}" ntp6.test
+nd_wait
+result v6addr adjust ::1 0
+result v6port adjust ::1 0
+result v6name adjust ::1 0
 sn_fg snts "${CA[@]}" ntp.test
 rc_is snts 0
 ntpt_assert_match ' ntp\.test 127\.0\.0\.1 s10 no-leap$' "$(out snts)" \
