@@ -328,8 +328,9 @@ pair_syslog() {
 		compat_side "$name" "$s" "$([ $s = c ] && echo "$CL" ||
 		    echo "$OURS")" "$prog" "$@"
 		COMPAT_WRAP=()
+		# The program has exited: its messages are all queued on
+		# the socket; the listener writes them out on SIGTERM.
 		if [ "$mode" = listen ]; then
-			sleep 0.2
 			kill "$pid"
 			wait "$pid" 2>/dev/null
 		fi

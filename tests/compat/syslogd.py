@@ -4,10 +4,14 @@
 syslogd.py SOCKET OUTFILE: bind a Unix datagram socket at SOCKET and write
 one line per message to OUTFILE: "FACILITY.PRIORITY IDENT[PID]: MESSAGE",
 the timestamp dropped and the PID kept (the suite normalises it), so the
-runs of two programs compare.  Exits on SIGTERM.
+runs of two programs compare.  On SIGTERM it writes every message still
+queued on the socket, then exits: the suite stops it once the program
+under test has exited, whose syslog(3) datagrams are all queued by then,
+so nothing is lost to a listener slow to read them (a loaded machine).
 """
 import os
 import re
+import select
 import signal
 import socket
 import sys
@@ -28,21 +32,40 @@ def name(pri):
 
 def main():
     path, out = sys.argv[1], sys.argv[2]
+    # SIGTERM only wakes the loop (through the pipe), never interrupts a
+    # message half written; set up before the socket appears, which is
+    # what the suite waits for.
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGTERM, lambda *a: None)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     if os.path.exists(path):
         os.unlink(path)
     s.bind(path)
-    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    s.setblocking(False)
     with open(out, "a", buffering=1) as f:
         while True:
-            data = s.recv(65536).decode("utf-8", "replace").rstrip("\n\0")
-            m = MSG.match(data)
-            if m is None:
-                f.write("? %s\n" % data)
-                continue
-            pid = "[%s]" % m.group(3) if m.group(3) else ""
-            f.write("%s %s%s: %s\n" % (name(int(m.group(1))), m.group(2),
-                                       pid, m.group(4)))
+            ready = select.select([s, wake_r], [], [])[0]
+            while True:
+                try:
+                    data = s.recv(65536)
+                except BlockingIOError:
+                    break
+                write(f, data)
+            if wake_r in ready:
+                return
+
+
+def write(f, raw):
+    data = raw.decode("utf-8", "replace").rstrip("\n\0")
+    m = MSG.match(data)
+    if m is None:
+        f.write("? %s\n" % data)
+        return
+    pid = "[%s]" % m.group(3) if m.group(3) else ""
+    f.write("%s %s%s: %s\n" % (name(int(m.group(1))), m.group(2), pid,
+                               m.group(4)))
 
 
 if __name__ == "__main__":

@@ -70,7 +70,20 @@ ntpt_assert_no_match -f "Kiss-o'-Death|KoD" "$NTPT_TMP/init.err" \
     "init: not called a kiss"
 
 rc_is coarse 0
-ntpt_assert_eq "$(ntpt_requests 127.0.0.13)" 1 "coarse: requests"
+# Its precision (2 ms) is left out of the stopping rule: a first round
+# trip within 2 ms ends the run.  (A loaded machine can stretch that
+# round trip, and then the rule rightly asks again, 2 s later.)
+d1=$(awk '/^127\.0\.0\.13: sample 1: / { d = $7; sub(/,/, "", d); print d }' \
+    "$NTPT_TMP/coarse.err")
+n=$(ntpt_requests 127.0.0.13)
+if awk -v d="$d1" 'BEGIN { exit !(d != "" && d / 2 <= 0.001) }'; then
+	ntpt_assert_eq "$n" 1 "coarse: requests after a first delay of $d1 s"
+else
+	echo "note: loaded machine, coarse: first delay $d1 s" >&2
+	ge "$n" 2 "coarse: requests after a first delay of $d1 s"
+	ge 4 "$n" "coarse: requests (at most 4)"
+	ge "$(min_gap 127.0.0.13)" 1.9 "coarse: request spacing"
+fi
 
 rc_is rootdist 1
 ntpt_assert_match "$(pfx rootdist)server 127\\.0\\.0\\.14: root distance 2\\.0[0-9]{5} s over the limit \\(1\\.5 s\\)\$" \

@@ -36,12 +36,25 @@ no_temp() {
 K=$NTPT_TMP/kod
 mkdir "$K" || ntpt_fail "mkdir $K"
 [ ! -e /nonexistent-dir ] || ntpt_skip "/nonexistent-dir exists here"
+ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,kod=DENY \
+    127.0.0.3,kod=DENY,wrong_origin 127.0.0.4,kod=RATE 127.0.0.5,offset=0.25 \
+    127.0.0.6,kod=RSTR 127.0.0.7,kod=DENY 127.0.0.8,offset=0.25 \
+    127.0.0.9,kod=DENY 127.0.0.10,offset=0.25 \
+    127.0.0.11,kod=DENY 127.0.0.12,offset=0.25 \
+    127.0.0.13,offset=0.25 127.0.0.14,offset=0.25 127.0.0.15,offset=0.25 \
+    127.0.0.16,offset=0.25 127.0.0.17,kod=DENY 127.0.0.18,offset=0.25 \
+    127.0.0.19,offset=0.25 127.0.0.20,offset=0.25 ::1,kod=DENY
+
 now=$(date +%s)
 
 # A hand-written database: an entry 2 days old (expired), one an hour in the
 # future (dropped), garbage lines, one 2 h 5 min, one 30 min and one a
 # minute old, one 5 s in the future (within the 10 s allowed): all four
-# honoured.  127.0.0.17 kisses again after its entry expired.
+# honoured.  127.0.0.17 kisses again after its entry expired.  (Written
+# after ntp-testd has started, just before the runs read it: the ages
+# the runs print are counted from "now", the one in the future has to
+# still be there, and starting ntp-testd on a loaded machine must not eat
+# into the 5 s.)
 cat >"$K/old" <<EOF
 # written by the test
 127.0.0.13 $((now - 2 * 86400)) DENY
@@ -55,15 +68,6 @@ this is not an entry
 127.0.0.18 $((now + 5)) DENY
 127.0.0.20 $((now - 1810)) DENY
 EOF
-
-ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,kod=DENY \
-    127.0.0.3,kod=DENY,wrong_origin 127.0.0.4,kod=RATE 127.0.0.5,offset=0.25 \
-    127.0.0.6,kod=RSTR 127.0.0.7,kod=DENY 127.0.0.8,offset=0.25 \
-    127.0.0.9,kod=DENY 127.0.0.10,offset=0.25 \
-    127.0.0.11,kod=DENY 127.0.0.12,offset=0.25 \
-    127.0.0.13,offset=0.25 127.0.0.14,offset=0.25 127.0.0.15,offset=0.25 \
-    127.0.0.16,offset=0.25 127.0.0.17,kod=DENY 127.0.0.18,offset=0.25 \
-    127.0.0.19,offset=0.25 127.0.0.20,offset=0.25 ::1,kod=DENY
 
 # --- First runs, in parallel, each with its own database.
 sn deny -K "$K/deny" 127.0.0.1 127.0.0.2

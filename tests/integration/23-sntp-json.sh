@@ -192,6 +192,7 @@ ntpt_start_testd 127.0.0.1,offset=0.25 127.0.0.2,offset=0.25 \
     127.0.0.11,offset=0.25,stratum=3 127.0.0.12,offset=3.25,stratum=1 \
     127.0.0.13,offset=-0.25 127.0.0.14,offset=-0.25,dreq=1 \
     127.0.0.15,time=2100000000
+t1=$(date +%s.%N)
 
 sn mixed -4 -j -t 2 -K "$NTPT_TMP/kod" -l "$NTPT_TMP/mixed.txt" localhost \
     127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8 \
@@ -271,10 +272,12 @@ jcheck nowait '{"servers": [
   "usable": 1}}'
 ntpt_assert_eq "$(err nowait)" "" "nowait: stderr"
 
-# Era 1: a number of about 3e8 s, still to the nanosecond.
+# Era 1: a number of about 3e8 s, still to the nanosecond; the served
+# clock started at 2100000000 between t0 and t1.
 rc_is era1 0
 jcheck era1 "{\"servers\": [{\"address\": \"127.0.0.15\", \"offset~\":
- [$(awk -v t="$t0" 'BEGIN { printf "%.6f", 2100000000 - t }'), 1],
+ [$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f, %.6f",
+    2100000000 - (a + b) / 2, (b - a) / 2 + 0.01 }')],
  \"selected\": true}]}"
 ntpt_assert_match '"offset":[0-9]{9}\.[0-9]{9},' "$(head -n 1 \
     "$NTPT_TMP/era1.log")" "era1: offset digits"

@@ -55,10 +55,15 @@ caught() {
 }
 
 before=$(ntpt_requests 127.0.0.1)
+# The signals must come during the wait: --splay=3600, the longest, so
+# that the random wait does not end before the test has seen the handler
+# and sent the signal.  (With --splay=30, a pick shorter than that
+# reaction, 0.1 to 0.3 s on a loaded machine, is a chance of 1 in 100 to
+# 300 per run; the run then asked the server and the test failed.)
 # SIGTERM during ntpdate's wait, clock calls faked and traced.
 (
 	ntpt_fake_clock timeout -k 2 60 bash -c 'echo $$ >"$0"; exec "$@"' \
-	    "$NTPT_TMP/term.pid" "$ND" -b -u --splay=30 127.0.0.1 \
+	    "$NTPT_TMP/term.pid" "$ND" -b -u --splay=3600 127.0.0.1 \
 	    >"$NTPT_TMP/term.log" 2>"$NTPT_TMP/term.err"
 	echo $? >"$NTPT_TMP/term.rc"
 ) &
@@ -79,7 +84,7 @@ ntpt_assert_eq "$(ntpt_requests 127.0.0.1)" "$before" \
 # SIGINT during sntp -S's wait.
 (
 	ntpt_fake_clock timeout -k 2 60 bash -c 'echo $$ >"$0"; exec "$@"' \
-	    "$NTPT_TMP/int.pid" "$SN" -K /dev/null -S --splay=30 127.0.0.1 \
+	    "$NTPT_TMP/int.pid" "$SN" -K /dev/null -S --splay=3600 127.0.0.1 \
 	    >"$NTPT_TMP/int.log" 2>"$NTPT_TMP/int.err"
 	echo $? >"$NTPT_TMP/int.rc"
 ) &
