@@ -757,15 +757,12 @@ setup_query(const struct options *o, struct ntp_query_opts *qo)
 static int
 load_key(const struct out *out, struct options *o)
 {
-	struct ntp_key k;
 	struct ntp_keys_err e;
 	char why[512];
 
-	if (ntp_keys_load(o->keyfile, (uint32_t)o->keyid, &k, &e) == 0) {
-		ntp_mac_auth_init(&o->auth, &k);
-		ntp_key_wipe(&k);
+	if (ntp_keys_load_auth(o->keyfile, (uint32_t)o->keyid, &o->auth,
+	    &e) == 0)
 		return 0;
-	}
 	if (e.code == NTP_KEYS_NOT_FOUND) {
 		say(out, LOG_ERR, "authentication key %ld unknown", o->keyid);
 		return 1;

@@ -1015,15 +1015,12 @@ finish_stdout(int guard, int rc)
 static int
 load_key(struct options *o)
 {
-	struct ntp_key k;
 	struct ntp_keys_err e;
 	char why[512];
 
-	if (ntp_keys_load(o->keyfile, (uint32_t)o->keyid, &k, &e) == 0) {
-		ntp_mac_auth_init(&o->auth, &k);
-		ntp_key_wipe(&k);
+	if (ntp_keys_load_auth(o->keyfile, (uint32_t)o->keyid, &o->auth,
+	    &e) == 0)
 		return 0;
-	}
 	if (e.code != NTP_KEYS_NOT_FOUND)
 		msg("%s", ntp_keys_describe(o->keyfile, &e, why, sizeof(why)));
 	if (e.code == NTP_KEYS_NOT_FOUND || e.code == NTP_KEYS_OPEN)

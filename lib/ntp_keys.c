@@ -427,3 +427,16 @@ ntp_keys_load(const char *path, uint32_t id, struct ntp_key *k,
 	free(buf);
 	return rc;
 }
+
+int
+ntp_keys_load_auth(const char *path, uint32_t id, struct ntp_mac_auth *a,
+    struct ntp_keys_err *e)
+{
+	struct ntp_key k;
+
+	if (ntp_keys_load(path, id, &k, e) != 0)
+		return -1;
+	ntp_mac_auth_init(a, &k);
+	ntp_key_wipe(&k);
+	return 0;
+}

@@ -80,4 +80,12 @@ int	ntp_keys_parse(const char *buf, size_t len, uint32_t id,
 int	ntp_keys_load(const char *path, uint32_t id, struct ntp_key *k,
 	    struct ntp_keys_err *e);
 
+/*
+ * -a: key id from the key file at path, set up in a as the engine's
+ * auth ops (ntp_mac_auth_init); the loaded copy is wiped.  Returns 0, or
+ * -1 with *e as ntp_keys_load.
+ */
+int	ntp_keys_load_auth(const char *path, uint32_t id,
+	    struct ntp_mac_auth *a, struct ntp_keys_err *e);
+
 #endif /* NTPC_KEYS_H */

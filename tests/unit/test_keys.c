@@ -298,6 +298,26 @@ START_TEST(test_load_reads_file)
 }
 END_TEST
 
+/* -a's loader: the key becomes the auth ops' key; a refusal says why. */
+START_TEST(test_load_auth)
+{
+	struct ntp_mac_auth a;
+	struct ntp_keys_err e;
+	char path[128];
+
+	mkfile("keys", file_text, 0600, path, sizeof(path));
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(ntp_keys_load_auth(path, 1, &a, &e), 0);
+	ck_assert_uint_eq(a.key.id, 1);
+	ck_assert_mem_eq(a.key.key, "first", 5);
+	ck_assert_ptr_nonnull(a.ops.sign);
+	ck_assert_ptr_nonnull(a.ops.verify);
+	ck_assert_ptr_eq(a.ops.ctx, &a);
+	ck_assert_int_eq(ntp_keys_load_auth(path, 99, &a, &e), -1);
+	ck_assert_int_eq(e.code, NTP_KEYS_NOT_FOUND);
+}
+END_TEST
+
 START_TEST(test_load_missing_file)
 {
 	struct ntp_key k;
@@ -402,6 +422,7 @@ keys_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, setup, teardown);
 	tcase_add_test(tf, test_load_reads_file);
+	tcase_add_test(tf, test_load_auth);
 	tcase_add_test(tf, test_load_missing_file);
 	tcase_add_test(tf, test_load_refuses_world_writable);
 	tcase_add_test(tf, test_load_refuses_fifo_and_directory);
